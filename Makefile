@@ -1,0 +1,57 @@
+# Two set-up commands: `make run` and `make test`. Each does its own set-up on a bare machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+STATIC := cspr/static/govuk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup setup-test assets chromium lint bench clean
+
+## Set-up steps (idempotent; stamp files skip work already done)
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(STATIC)/app.css: node_modules/.installed cspr/assets/app.scss
+	bash scripts/build-assets.sh
+
+assets: $(STATIC)/app.css
+
+chromium:
+	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+setup: $(VENV)/.installed assets
+	$(VENV)/bin/flask --app app init
+
+setup-test: $(VENV)/.installed-test assets chromium
+
+## The two commands the README promises
+run: setup
+	$(VENV)/bin/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 app:app
+
+test: setup-test lint
+	$(VENV)/bin/pytest -q
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check cspr tests bench app.py
+	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit -q -c pyproject.toml -r cspr -ll
+
+bench: setup-test
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC) .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -1,0 +1,55 @@
+"""CSPR Toolkit: the app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from cspr import config as config_module
+from cspr.extensions import csrf, limiter
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the CSPR Toolkit Flask app."""
+    app = Flask(__name__)
+    settings = config_module.from_environment()
+    if test_config:
+        settings.update(test_config)
+    app.config.update(config_module.finalise(settings))
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("cspr"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from cspr import errors, security, storage
+    from cspr.auth import sessions
+
+    storage.init_app(app)
+    security.init_app(app)
+    sessions.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    errors.init_app(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    from cspr import admin, auth, main
+
+    auth.init_app(app)
+    admin.init_app(app)
+    main.init_app(app)
+    return app

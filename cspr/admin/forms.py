@@ -1,0 +1,85 @@
+"""Forms for managing users and agencies."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from cspr.auth.roles import PARTNERS, ROLES
+
+
+# Made before UserForm's fields so that WTForms, which orders fields by creation, puts it first.
+_EMAIL_FIELD = StringField(
+    "Email address",
+    description="The person signs in with this address.",
+    widget=GovTextInput(),
+    validators=[
+        InputRequired(message="Enter the person's email address"),
+        Length(max=254, message="Email address must be 254 characters or fewer"),
+    ],
+)
+
+
+class UserForm(FlaskForm):
+    """A user's name, role and, where it applies, agency or statutory partner."""
+
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the person's full name"),
+            Length(max=120, message="Full name must be 120 characters or fewer"),
+        ],
+    )
+    role = RadioField(
+        "Role",
+        description="What the person does in the review process.",
+        choices=list(ROLES.items()),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select a role")],
+    )
+    agency_id = SelectField(
+        "Agency",
+        description="Only for agency staff: they see their own agency's referrals.",
+        choices=[],
+        widget=GovSelect(),
+        validate_choice=False,
+    )
+    partner = SelectField(
+        "Statutory partner",
+        description="Only for statutory partners.",
+        choices=[("", "Not a statutory partner"), *PARTNERS.items()],
+        widget=GovSelect(),
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class NewUserForm(UserForm):
+    """A new user: the same fields plus an email address."""
+
+    email = _EMAIL_FIELD
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
+class AgencyForm(FlaskForm):
+    """An agency's name."""
+
+    name = StringField(
+        "Agency name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the agency's name")],
+    )
+    submit = SubmitField("Add agency", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -1,0 +1,109 @@
+"""Server-side sign-in sessions: a registry that allows idle expiry and signing out everywhere."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from typing import Any
+
+from flask import Flask, current_app, g, request, session
+
+from cspr.storage import get_store
+
+TABLE = "sessions"
+
+
+def _key(token: str) -> str:
+    """Store a hash of the token, so a copy of the data directory holds no live session."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def idle_seconds() -> float:
+    """Return how long a session may sit idle before it ends."""
+    return float(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+
+
+def start(user: dict[str, Any], client: str, user_agent: str) -> None:
+    """Begin a fresh session for the user, discarding anything from before sign-in."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    get_store().insert(
+        TABLE,
+        {
+            "id": _key(token),
+            "user_id": user["id"],
+            "last_seen": time.time(),
+            "client": client,
+            "user_agent": user_agent[:200],
+        },
+    )
+    session["sid"] = token
+    session["uid"] = user["id"]
+    session.permanent = False
+
+
+def end() -> None:
+    """End the current session, here and in the registry."""
+    token = session.get("sid")
+    session.clear()
+    if token:
+        store = get_store()
+        if store.get(TABLE, _key(token)) is not None:
+            store.delete(TABLE, _key(token))
+
+
+def end_all(user_id: str) -> int:
+    """End every session the user has, on every device; return how many ended."""
+    store = get_store()
+    ended = 0
+    for record in store.find(TABLE, where={"user_id": user_id}):
+        store.delete(TABLE, record["id"])
+        ended += 1
+    return ended
+
+
+def load_user() -> None:
+    """Find the signed-in user for this request, ending idle or revoked sessions."""
+    g.user = None
+    if request.endpoint == "static":
+        return
+    token = session.get("sid")
+    if not token:
+        return
+    store = get_store()
+    record = store.get(TABLE, _key(token))
+    if record is None or record.get("user_id") != session.get("uid"):
+        session.clear()
+        g.session_ended = "revoked"
+        return
+    now = time.time()
+    if now - float(record["last_seen"]) > idle_seconds():
+        store.delete(TABLE, record["id"])
+        session.clear()
+        g.session_ended = "idle"
+        return
+    user = store.get("users", record["user_id"])
+    if user is None or user.get("disabled"):
+        store.delete(TABLE, record["id"])
+        session.clear()
+        return
+    # Touch at most once a minute: enough for idle expiry without a write per request.
+    if now - float(record["last_seen"]) > min(60.0, idle_seconds() / 10):
+        store.update(TABLE, record["id"], {"last_seen": now})
+    g.user = user
+
+
+def purge_expired() -> int:
+    """Remove sessions idle past the limit; return how many were removed."""
+    store = get_store()
+    cutoff = time.time() - idle_seconds()
+    expired = store.find(TABLE, predicate=lambda r: float(r.get("last_seen", 0)) < cutoff)
+    for record in expired:
+        store.delete(TABLE, record["id"])
+    return len(expired)
+
+
+def init_app(app: Flask) -> None:
+    """Load the signed-in user before every request."""
+    app.before_request(load_user)
