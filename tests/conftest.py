@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cspr import create_app
+from cspr.storage import close_store
 
 PASSWORD = "correct horse battery staple"
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -29,6 +30,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         }
     )
     yield application
+    close_store(application)
 
 
 @pytest.fixture
