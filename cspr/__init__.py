@@ -47,9 +47,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from cspr import admin, auth, main
+    from cspr import admin, api, auth, main
+    from cspr.formengine import registry, web
 
+    registry.init_app(app)
+    web.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
+    api.init_app(app)
     main.init_app(app)
     return app

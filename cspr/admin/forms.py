@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired, Length
 
 from cspr.auth.roles import PARTNERS, ROLES
 
-
 # Made before UserForm's fields so that WTForms, which orders fields by creation, puts it first.
 _EMAIL_FIELD = StringField(
     "Email address",

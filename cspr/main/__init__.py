@@ -19,7 +19,11 @@ def home() -> ResponseReturnValue:
     """Show the signed-in user's starting page."""
     user = current_user()
     assert user is not None
-    return render_template("home.html", title="Home", role_name=ROLES.get(user["role"], ""))
+    from cspr.formengine.operations import drafts_of
+
+    return render_template(
+        "home.html", title="Home", role_name=ROLES.get(user["role"], ""), drafts=drafts_of(user)
+    )
 
 
 @bp.route("/privacy")
@@ -39,7 +43,7 @@ def navigation_items() -> list[dict[str, Any]]:
     user = current_user()
     if user is None:
         return []
-    items = [("Home", url_for("main.home"), "main.")]
+    items = [("Home", url_for("main.home"), "main."), ("Forms", url_for("forms.index"), "forms.")]
     if user["role"] == ADMIN:
         items.append(("Users", url_for("admin.users"), "admin.user"))
         items.append(("Agencies", url_for("admin.agencies"), "admin.agenc"))

@@ -1,0 +1,270 @@
+"""API routes: authenticated by bearer token only, answering in JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request, url_for
+from flask.typing import ResponseReturnValue
+
+from cspr.api.tokens import user_for_token
+from cspr.exceptions import Forbidden, Refused
+from cspr.formengine import operations, registry
+from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.schema import submission_schema
+from cspr.storage import NotFound
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # answers are text; files never come through the API
+MAX_ID_LENGTH = 200  # the store refuses longer ids; answer 404 before asking it
+BODY_KEYS = frozenset({"answers", "declaration"})
+BODY_EXAMPLE = '{"answers": {...}, "declaration": true}'
+SUBMISSION_FIELDS = (
+    "id",
+    "reference",
+    "form_id",
+    "form_version",
+    "status",
+    "answers",
+    "submitted_at",
+)
+NO_TOKEN = "Send a valid API token in the Authorization header"
+NO_PERMISSION = "Your role does not allow you to send this form"
+NO_SUCH_SUBMISSION = "There is no submission with that id, or you do not have access to it"
+FILE_REFUSED = (
+    "Files cannot be sent through the API. Leave out {name} and send the form on the website "
+    "if it needs a file"
+)
+
+
+class BadRequest(Exception):
+    """The request body cannot be read as a submission; the message says why."""
+
+
+def reply(payload: Any, status: int = 200) -> Response:
+    """Return JSON keeping key order (form order matters in schemas, answers and errors)."""
+    return current_app.response_class(
+        json.dumps(payload, allow_nan=False), status=status, mimetype="application/json"
+    )
+
+
+def problem(status: int, message: str, **extra: Any) -> Response:
+    """Return an error in the API's one shape: {"error": message, "status": code, ...}."""
+    return reply({"error": message, "status": status, **extra}, status)
+
+
+def no_such_form(form_id: str) -> Response:
+    """Return the 404 for a form that does not exist or is archived."""
+    return problem(404, f"There is no form called '{form_id[:100]}'")
+
+
+@bp.before_request
+def authenticate() -> ResponseReturnValue | None:
+    """Identify the caller by bearer token; a session cookie never counts here."""
+    request.max_content_length = int(
+        current_app.config.get("API_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+    )
+    g.user = None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token:
+        g.user = user_for_token(token.strip())
+    if g.user is None:
+        response = problem(401, NO_TOKEN)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="cspr"'
+        return response
+    return None
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """Describe the API as an OpenAPI 3.1 document (public: it holds no case data)."""
+    from cspr.api.openapi import openapi_document
+
+    return reply(openapi_document())
+
+
+@bp.get("/forms")
+def forms() -> ResponseReturnValue:
+    """List the forms the caller may submit."""
+    listed = [
+        {"id": d.id, "title": d.title, "version": d.version}
+        for d in operations.startable_forms(g.user)
+    ]
+    return reply({"forms": listed})
+
+
+@bp.get("/forms/<form_id>/schema")
+def form_schema(form_id: str) -> ResponseReturnValue:
+    """Return the JSON Schema (2020-12) of the live version's answers."""
+    definition = registry.live(form_id)
+    if definition is None:
+        return no_such_form(form_id)
+    return reply(submission_schema(definition))
+
+
+@bp.post("/forms/<form_id>/submissions")
+def submit(form_id: str) -> ResponseReturnValue:
+    """Check and store a whole submission in one request."""
+    definition = registry.live(form_id)
+    if definition is None:
+        return no_such_form(form_id)
+    if not operations.can_start(g.user, definition):
+        return problem(403, NO_PERMISSION)
+    try:
+        answers, declared = read_submission_body()
+    except BadRequest as bad:
+        return problem(400, str(bad))
+    file_errors = file_answer_errors(definition, answers)
+    if file_errors:
+        return invalid(file_errors)
+    try:
+        sent, errors = operations.submit_answers(g.user, form_id, answers, declared)
+    except NotFound:
+        return no_such_form(form_id)  # archived between our look-up and the submit
+    except Forbidden:
+        return problem(403, NO_PERMISSION)
+    except Refused as refused:
+        return invalid({refused.field or "answers": refused.message})
+    if sent is None:
+        return invalid(errors)
+    response = reply({"id": sent["id"], "reference": sent["reference"]}, 201)
+    response.headers["Location"] = url_for("api.submission", submission_id=sent["id"])
+    return response
+
+
+@bp.get("/submissions/<submission_id>")
+def submission(submission_id: str) -> ResponseReturnValue:
+    """Return one submission the caller may see; the view is written to the audit trail."""
+    if len(submission_id) > MAX_ID_LENGTH:
+        return problem(404, NO_SUCH_SUBMISSION)
+    try:
+        found = operations.get_submission(g.user, submission_id)
+    except (NotFound, Forbidden):
+        # One answer for both, so nobody can learn which ids exist.
+        return problem(404, NO_SUCH_SUBMISSION)
+    return reply({name: found.get(name) for name in SUBMISSION_FIELDS})
+
+
+def invalid(errors: Mapping[str, str]) -> Response:
+    """Return the 422 listing one message per field path."""
+    return problem(422, "There is a problem with the answers", errors=dict(errors))
+
+
+def read_submission_body() -> tuple[dict[str, Any], bool]:
+    """Read {"answers": {...}, "declaration": bool} from the request, or raise BadRequest."""
+    if not request.is_json:
+        raise BadRequest(
+            "Send the request body as JSON, with the header Content-Type: application/json"
+        )
+    body = parse_json(request.get_data(cache=False))
+    if not isinstance(body, dict):
+        raise BadRequest(f"The request body must be a JSON object, like {BODY_EXAMPLE}")
+    unknown = sorted(set(body) - BODY_KEYS)
+    if unknown:
+        raise BadRequest(
+            f"The request body has an unknown key '{unknown[0][:100]}'. Send only 'answers' "
+            f"and 'declaration', like {BODY_EXAMPLE}"
+        )
+    if "answers" not in body:
+        raise BadRequest(
+            f"Put the form's answers in an object called 'answers', like {BODY_EXAMPLE}"
+        )
+    if not isinstance(body["answers"], dict):
+        raise BadRequest("'answers' must be a JSON object of field names and answers")
+    declared = body.get("declaration", False)
+    if not isinstance(declared, bool):
+        raise BadRequest("'declaration' must be true or false")
+    return body["answers"], declared
+
+
+def parse_json(data: bytes) -> Any:
+    """Parse a strict UTF-8 JSON document, or raise BadRequest saying what is wrong."""
+    if not data.strip():
+        raise BadRequest(f"The request body is empty. Send a JSON object, like {BODY_EXAMPLE}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("The request body must be JSON written in UTF-8") from exc
+    try:
+        return json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except json.JSONDecodeError as exc:
+        raise BadRequest(
+            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}"
+        ) from exc
+    except RecursionError as exc:
+        raise BadRequest("The request body is not valid JSON: it nests too deeply") from exc
+    except _NotStrictJson as exc:
+        raise BadRequest(f"The request body is not valid JSON: {exc}") from exc
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        raise BadRequest("The request body is not valid JSON: a number is too long") from exc
+
+
+class _NotStrictJson(ValueError):
+    """Something Python's parser accepts but strict JSON (or our storage) does not."""
+
+
+def _refuse_constant(name: str) -> Any:
+    """Refuse NaN and Infinity, which Python reads but JSON does not allow."""
+    raise _NotStrictJson(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    """Refuse numbers too large to store, like 1e400, which Python reads as infinity."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotStrictJson(f"the number {text[:20]} is too large")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Refuse an object naming a key twice, which would silently keep only the last."""
+    built: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in built:
+            raise _NotStrictJson(f"the key '{key[:100]}' appears twice in one object")
+        built[key] = value
+    return built
+
+
+def file_answer_errors(definition: FormDefinition, answers: Mapping[str, Any]) -> dict[str, str]:
+    """Refuse file answers: an API caller has no upload of its own to point at."""
+    errors: dict[str, str] = {}
+    for field in definition.all_fields():
+        value = answers.get(field["name"])
+        if field["type"] == "file" and _given(value):
+            errors[field["name"]] = FILE_REFUSED.format(name=_field_name(field))
+        if field["type"] != "repeating_group" or not isinstance(value, list):
+            continue
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                continue
+            for sub in field.get("fields", []):
+                if sub["type"] == "file" and _given(item.get(sub["name"])):
+                    path = f"{field['name']}.{index}.{sub['name']}"
+                    errors[path] = FILE_REFUSED.format(name=_field_name(sub))
+    return errors
+
+
+def _given(value: Any) -> bool:
+    """Say whether an answer holds something (the engine treats blanks as not answered)."""
+    return value not in (None, "", [], {})
+
+
+def _field_name(field: Mapping[str, Any]) -> str:
+    """Name a field in a message: its error name, else its label in lower case."""
+    name = field.get("error_name") or field["label"]
+    return str(name)

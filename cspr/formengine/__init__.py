@@ -1,0 +1,1 @@
+"""Form engine: JSON form definitions, conditions, validation, pages."""

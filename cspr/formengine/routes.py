@@ -1,0 +1,312 @@
+"""Form pages: start, fill page by page, save a draft, check answers, send, view, download."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from cspr import audit
+from cspr.auth.roles import current_user, login_required
+from cspr.exceptions import Forbidden, Refused
+from cspr.formengine import attachments, journey, operations, registry, summary
+from cspr.formengine.conditions import visible_pages
+from cspr.formengine.pageforms import form_data, page_form_class, read_page
+from cspr.formengine.schema import submission_schema
+from cspr.formengine.validation import validate_page
+from cspr.storage import NotFound
+
+bp = Blueprint("forms", __name__)
+
+
+def _user() -> dict[str, Any]:
+    """Return the signed-in user (login_required has checked)."""
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def _draft(draft_id: str) -> dict[str, Any]:
+    """Return the user's own unsent draft, or 404."""
+    try:
+        draft = operations.get_submission(_user(), draft_id, action="")
+    except (NotFound, Forbidden):
+        abort(404)
+    if draft["owner_id"] != _user()["id"]:
+        abort(404)
+    if draft["status"] != "draft":
+        abort(redirect(url_for("forms.view", submission_id=draft_id)))
+    return draft
+
+
+@bp.route("/forms")
+@login_required
+def index() -> ResponseReturnValue:
+    """List the forms the user may start, their drafts and what they can see."""
+    user = _user()
+    return render_template(
+        "formengine/index.html",
+        title="Forms",
+        forms=operations.startable_forms(user),
+        drafts=operations.drafts_of(user),
+        sent=operations.visible_submissions(user),
+    )
+
+
+@bp.route("/forms/<form_id>/start", methods=["POST"])
+@login_required
+def start(form_id: str) -> ResponseReturnValue:
+    """Begin a new draft of a form."""
+    try:
+        draft = operations.start_draft(_user(), form_id, request.form.get("from") or None)
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("forms.index"))
+    definition = operations.definition_of(draft)
+    first = journey.first_page(definition, {})
+    if first is None:
+        return redirect(url_for("forms.check", draft_id=draft["id"]))
+    return redirect(url_for("forms.page", draft_id=draft["id"], page_id=first))
+
+
+def _item_counts(fields: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, int]:
+    """Return how many items each repeating group shows: what is saved, at least its minimum."""
+    return {
+        f["name"]: max(len(answers.get(f["name"]) or []), int(f.get("min_items") or 0), 1)
+        for f in fields
+        if f["type"] == "repeating_group"
+    }
+
+
+def _save_uploads(
+    user: dict[str, Any],
+    draft: dict[str, Any],
+    fields: list[dict[str, Any]],
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """Check and store files chosen on this page; keep earlier files when none is chosen."""
+    for field in fields:
+        if field["type"] != "file":
+            continue
+        upload = request.files.get(field["name"])
+        if upload is None or not upload.filename:
+            continue
+        content, error = attachments.check_upload(field, upload)
+        if error:
+            errors[field["name"]] = error
+        else:
+            assert content is not None
+            values[field["name"]] = attachments.save(user, draft["id"], upload, content)
+
+
+@bp.route("/drafts/<draft_id>/<page_id>", methods=["GET", "POST"])
+@login_required
+def page(draft_id: str, page_id: str) -> ResponseReturnValue:
+    """Show one page of a draft and take its answers."""
+    user = _user()
+    draft = _draft(draft_id)
+    definition = operations.definition_of(draft)
+    if page_id not in {p["id"] for p in definition.pages}:
+        abort(404)
+    page_def = definition.page(page_id)
+    answers = draft["answers"]
+    if not journey.page_is_shown(definition, page_id, answers):
+        following = journey.next_page(definition, page_id, answers)
+        target = following and url_for("forms.page", draft_id=draft_id, page_id=following)
+        return redirect(target or url_for("forms.check", draft_id=draft_id))
+    fields = journey.fields_to_render(definition, page_def, answers)
+    counts = _item_counts(fields, answers)
+    action = request.form.get("action", "continue")
+    errors: dict[str, str] = {}
+    if request.method == "GET":
+        data = {f["name"]: form_data(f, answers.get(f["name"])) for f in fields}
+        form = page_form_class(fields, counts)(data=data)
+    else:
+        group, _, index = action.partition(":")[2].partition(":")
+        if action.startswith("add:") and group in counts:
+            counts[group] += 1
+        form = page_form_class(fields, counts)()
+        if not form.validate():
+            abort(400)
+        values, errors = read_page(fields, form)
+        _save_uploads(user, draft, fields, values, errors)
+        if action.startswith("remove:") and isinstance(values.get(group), list) and index.isdigit():
+            items = values[group]
+            if int(index) < len(items):
+                items.pop(int(index))
+        for path in errors:
+            values.pop(path.split(".")[0], None)  # keep the last good answer, not a bad one
+        draft = operations.save_answers(user, draft_id, values)
+        if action == "save":
+            flash(
+                "Your answers have been saved. Your draft is listed on your home page.", "success"
+            )
+            return redirect(url_for("main.home"))
+        if action.startswith(("add:", "remove:")):
+            if action.startswith("remove:"):
+                kept = draft["answers"]
+                data = {f["name"]: form_data(f, kept.get(f["name"])) for f in fields}
+                form = page_form_class(fields, _item_counts(fields, kept))(formdata=None, data=data)
+            errors = {}
+        else:
+            page_errors = validate_page(definition, page_id, draft["answers"], operations.today())
+            errors = {**page_errors, **errors}
+            if not errors:
+                if request.args.get("return") == "check":
+                    return redirect(url_for("forms.check", draft_id=draft_id))
+                following = journey.next_page(definition, page_id, draft["answers"])
+                if following:
+                    return redirect(url_for("forms.page", draft_id=draft_id, page_id=following))
+                return redirect(url_for("forms.check", draft_id=draft_id))
+    return render_template(
+        "formengine/page.html",
+        title=page_def["title"],
+        definition=definition,
+        draft=draft,
+        page=page_def,
+        fields=fields,
+        form=form,
+        errors=errors,
+        error_links=journey.error_links(definition, errors),
+        conditional={
+            f["name"]: json.dumps(f.get("show_if"))
+            for f in fields
+            if journey.same_page_condition(f, definition, page_def)
+        },
+        error_for=journey.error_for,
+    )
+
+
+@bp.route("/drafts/<draft_id>/check", methods=["GET", "POST"])
+@login_required
+def check(draft_id: str) -> ResponseReturnValue:
+    """Show every answer with change links, take the declaration and send the form."""
+    user = _user()
+    draft = _draft(draft_id)
+    definition = operations.definition_of(draft)
+    clean = operations.preview_clean(definition, draft["answers"])
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            sent, errors = operations.submit_draft(
+                user, draft_id, declared=request.form.get("declaration") == "yes"
+            )
+        except Refused as refused:
+            flash(refused.message, "error")
+            return redirect(url_for("main.home"))
+        if sent is not None:
+            return redirect(url_for("forms.confirmation", submission_id=draft_id))
+    pages = visible_pages(definition, clean)
+    return render_template(
+        "formengine/check.html",
+        title="Check your answers before sending",
+        definition=definition,
+        draft=draft,
+        rows=summary.rows(definition, clean, pages),
+        errors=errors,
+        error_links=journey.error_links(definition, errors),
+    )
+
+
+@bp.route("/drafts/<draft_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(draft_id: str) -> ResponseReturnValue:
+    """Ask before deleting a draft, then delete it."""
+    draft = _draft(draft_id)
+    if request.method == "POST":
+        operations.discard_draft(_user(), draft_id)
+        flash(f"Your draft of {draft['form_title']} has been deleted.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("formengine/delete.html", title="Delete this draft", draft=draft)
+
+
+@bp.route("/submissions/<submission_id>/confirmation")
+@login_required
+def confirmation(submission_id: str) -> ResponseReturnValue:
+    """Confirm a sent form with its reference."""
+    try:
+        sent = operations.get_submission(_user(), submission_id, action="")
+    except (NotFound, Forbidden):
+        abort(404)
+    if sent["status"] != "submitted":
+        abort(404)
+    return render_template("formengine/confirmation.html", title="Form sent", sent=sent)
+
+
+@bp.route("/submissions/<submission_id>")
+@login_required
+def view(submission_id: str) -> ResponseReturnValue:
+    """Show a sent form as it was given, on its own form version."""
+    try:
+        sent = operations.get_submission(_user(), submission_id)
+    except (NotFound, Forbidden):
+        abort(404)
+    definition = operations.definition_of(sent)
+    return render_template(
+        "formengine/view.html",
+        title=f"{sent['form_title']} {sent.get('reference') or ''}".strip(),
+        sent=sent,
+        definition=definition,
+        rows=summary.rows(definition, sent["answers"], visible_pages(definition, sent["answers"])),
+        follow_ups=operations.forms_prefilled_from(_user(), sent["form_id"]),
+    )
+
+
+@bp.route("/files/<file_id>")
+@login_required
+def download(file_id: str) -> ResponseReturnValue:
+    """Send an attached file to someone who may see its form, and audit the download."""
+    record = attachments.record_of(file_id)
+    if record is None:
+        abort(404)
+    try:
+        operations.get_submission(_user(), record["submission_id"], action="")
+    except (NotFound, Forbidden):
+        abort(404)
+    audit.record("download", "attachment", file_id, details={"submission": record["submission_id"]})
+    response = Response(attachments.read(file_id), mimetype=record["content_type"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{record["filename"]}"'
+    return response
+
+
+@bp.route("/forms/<form_id>/v<int:version>/schema.json")
+@login_required
+def schema(form_id: str, version: int) -> ResponseReturnValue:
+    """Download the JSON Schema of one form version's submission data."""
+    definition = registry.definition(form_id, version)
+    if definition is None:
+        abort(404)
+    response = Response(
+        json.dumps(submission_schema(definition), indent=2), mimetype="application/schema+json"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{form_id}-v{version}.schema.json"'
+    )
+    return response
+
+
+@bp.route("/drafts/<draft_id>")
+@login_required
+def resume(draft_id: str) -> ResponseReturnValue:
+    """Go back into a draft at its first page."""
+    draft = _draft(draft_id)
+    first = journey.first_page(operations.definition_of(draft), draft["answers"])
+    if first is None:
+        return redirect(url_for("forms.check", draft_id=draft_id))
+    return redirect(url_for("forms.page", draft_id=draft_id, page_id=first))

@@ -1,0 +1,1 @@
+"""Tests of the form engine's pure-Python core."""
