@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from cspr import admin, api, auth, main
+    from cspr import admin, api, audit_trail, auth, main
     from cspr.formengine import registry, web
 
     registry.init_app(app)
@@ -55,5 +55,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     admin.init_app(app)
     api.init_app(app)
+    audit_trail.init_app(app)
     main.init_app(app)
     return app

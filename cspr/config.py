@@ -33,6 +33,7 @@ def from_environment() -> dict[str, Any]:
     """Build the configuration from defaults and CSPR_* environment variables."""
     return {
         "DATA_DIR": os.environ.get("CSPR_DATA_DIR", "./storage"),
+        "FORMS_DIR": os.environ.get("CSPR_FORMS_DIR") or None,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or os.environ.get("CSPR_SECRET_KEY") or None,
         "PARTNERSHIP_NAME": os.environ.get(
             "CSPR_PARTNERSHIP_NAME", "Local Safeguarding Children Partnership"

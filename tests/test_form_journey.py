@@ -339,3 +339,12 @@ def test_colleague_in_same_agency_and_business_unit_can_see(
     with app.app_context():
         views = get_store().audit.entries(action="view", object_id=sent_id)
     assert {v["user"] for v in views} >= {"hv2@testshire.example.org", "bu@t.example.org"}
+
+
+def test_empty_fields_render_empty_not_none(agency: FlaskClient) -> None:
+    first = _start(agency)
+    child_url = _post(agency, first, ABOUT_YOU).headers["Location"]
+    incident_url = _post(agency, child_url, CHILD).headers["Location"]
+    for html in (agency.get(incident_url).text, _post(agency, incident_url, {}).text):
+        assert re.search(r"<textarea[^>]*>\s*</textarea>", html), "the summary box should be empty"
+        assert ">None<" not in html and 'value="None"' not in html

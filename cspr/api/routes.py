@@ -42,7 +42,7 @@ FILE_REFUSED = (
 )
 
 
-class BadRequest(Exception):
+class UnreadableBody(Exception):
     """The request body cannot be read as a submission; the message says why."""
 
 
@@ -120,7 +120,7 @@ def submit(form_id: str) -> ResponseReturnValue:
         return problem(403, NO_PERMISSION)
     try:
         answers, declared = read_submission_body()
-    except BadRequest as bad:
+    except UnreadableBody as bad:
         return problem(400, str(bad))
     file_errors = file_answer_errors(definition, answers)
     if file_errors:
@@ -159,40 +159,40 @@ def invalid(errors: Mapping[str, str]) -> Response:
 
 
 def read_submission_body() -> tuple[dict[str, Any], bool]:
-    """Read {"answers": {...}, "declaration": bool} from the request, or raise BadRequest."""
+    """Read {"answers": {...}, "declaration": bool} from the request, or raise UnreadableBody."""
     if not request.is_json:
-        raise BadRequest(
+        raise UnreadableBody(
             "Send the request body as JSON, with the header Content-Type: application/json"
         )
     body = parse_json(request.get_data(cache=False))
     if not isinstance(body, dict):
-        raise BadRequest(f"The request body must be a JSON object, like {BODY_EXAMPLE}")
+        raise UnreadableBody(f"The request body must be a JSON object, like {BODY_EXAMPLE}")
     unknown = sorted(set(body) - BODY_KEYS)
     if unknown:
-        raise BadRequest(
+        raise UnreadableBody(
             f"The request body has an unknown key '{unknown[0][:100]}'. Send only 'answers' "
             f"and 'declaration', like {BODY_EXAMPLE}"
         )
     if "answers" not in body:
-        raise BadRequest(
+        raise UnreadableBody(
             f"Put the form's answers in an object called 'answers', like {BODY_EXAMPLE}"
         )
     if not isinstance(body["answers"], dict):
-        raise BadRequest("'answers' must be a JSON object of field names and answers")
+        raise UnreadableBody("'answers' must be a JSON object of field names and answers")
     declared = body.get("declaration", False)
     if not isinstance(declared, bool):
-        raise BadRequest("'declaration' must be true or false")
+        raise UnreadableBody("'declaration' must be true or false")
     return body["answers"], declared
 
 
 def parse_json(data: bytes) -> Any:
-    """Parse a strict UTF-8 JSON document, or raise BadRequest saying what is wrong."""
+    """Parse a strict UTF-8 JSON document, or raise UnreadableBody saying what is wrong."""
     if not data.strip():
-        raise BadRequest(f"The request body is empty. Send a JSON object, like {BODY_EXAMPLE}")
+        raise UnreadableBody(f"The request body is empty. Send a JSON object, like {BODY_EXAMPLE}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadRequest("The request body must be JSON written in UTF-8") from exc
+        raise UnreadableBody("The request body must be JSON written in UTF-8") from exc
     try:
         return json.loads(
             text,
@@ -201,16 +201,16 @@ def parse_json(data: bytes) -> Any:
             object_pairs_hook=_unique_keys,
         )
     except json.JSONDecodeError as exc:
-        raise BadRequest(
+        raise UnreadableBody(
             f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
             f"column {exc.colno}"
         ) from exc
     except RecursionError as exc:
-        raise BadRequest("The request body is not valid JSON: it nests too deeply") from exc
+        raise UnreadableBody("The request body is not valid JSON: it nests too deeply") from exc
     except _NotStrictJson as exc:
-        raise BadRequest(f"The request body is not valid JSON: {exc}") from exc
+        raise UnreadableBody(f"The request body is not valid JSON: {exc}") from exc
     except ValueError as exc:  # Python refuses integers of more than 4,300 digits
-        raise BadRequest("The request body is not valid JSON: a number is too long") from exc
+        raise UnreadableBody("The request body is not valid JSON: a number is too long") from exc
 
 
 class _NotStrictJson(ValueError):

@@ -66,8 +66,8 @@ def end_all(user_id: str) -> int:
 def load_user() -> None:
     """Find the signed-in user for this request, ending idle or revoked sessions."""
     g.user = None
-    if request.endpoint == "static":
-        return
+    if request.endpoint == "static" or request.blueprint == "api":
+        return  # the API identifies callers by bearer token only; a cookie never counts there
     token = session.get("sid")
     if not token:
         return

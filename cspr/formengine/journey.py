@@ -87,3 +87,18 @@ def error_for(errors: dict[str, str], path: str) -> str | None:
         return errors[path]
     prefix = path + "."
     return next((m for p, m in errors.items() if p.startswith(prefix)), None)
+
+
+def inline_refs(condition: Any, definition: FormDefinition, depth: int = 0) -> Any:
+    """Replace named-condition references with their conditions, for the browser's copy."""
+    if not isinstance(condition, dict) or depth > 10:
+        return condition
+    if "ref" in condition:
+        return inline_refs(definition.conditions.get(condition["ref"]), definition, depth + 1)
+    result = dict(condition)
+    for key in ("all", "any"):
+        if key in result:
+            result[key] = [inline_refs(part, definition, depth + 1) for part in result[key]]
+    if "not" in result:
+        result["not"] = inline_refs(result["not"], definition, depth + 1)
+    return result

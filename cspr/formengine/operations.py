@@ -124,7 +124,8 @@ def get_submission(
     if not can_see(user, submission):
         raise Forbidden(submission_id)
     if action:
-        audit.record(action, submission["status"], submission_id, user=user)
+        kind = "submission" if submission["status"] == "submitted" else "draft"
+        audit.record(action, kind, submission_id, user=user)
     return submission
 
 

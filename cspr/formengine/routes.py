@@ -185,10 +185,13 @@ def page(draft_id: str, page_id: str) -> ResponseReturnValue:
         errors=errors,
         error_links=journey.error_links(definition, errors),
         conditional={
-            f["name"]: json.dumps(f.get("show_if"))
+            f["name"]: json.dumps(journey.inline_refs(f.get("show_if"), definition))
             for f in fields
             if journey.same_page_condition(f, definition, page_def)
         },
+        earlier_answers=json.dumps(
+            {k: v for k, v in answers.items() if k not in {f["name"] for f in page_def["fields"]}}
+        ),
         error_for=journey.error_for,
     )
 

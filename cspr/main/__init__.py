@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from cspr.auth.roles import ADMIN, ROLES, current_user, login_required
+from cspr.auth.roles import ADMIN, CHAIR, ROLES, current_user, login_required
 from cspr.security import csp_nonce
 
 bp = Blueprint("main", __name__)
@@ -20,9 +20,14 @@ def home() -> ResponseReturnValue:
     user = current_user()
     assert user is not None
     from cspr.formengine.operations import drafts_of
+    from cspr.formengine.registry import load_errors
 
     return render_template(
-        "home.html", title="Home", role_name=ROLES.get(user["role"], ""), drafts=drafts_of(user)
+        "home.html",
+        title="Home",
+        role_name=ROLES.get(user["role"], ""),
+        drafts=drafts_of(user),
+        form_problems=load_errors() if user["role"] == ADMIN else [],
     )
 
 
@@ -47,6 +52,8 @@ def navigation_items() -> list[dict[str, Any]]:
     if user["role"] == ADMIN:
         items.append(("Users", url_for("admin.users"), "admin.user"))
         items.append(("Agencies", url_for("admin.agencies"), "admin.agenc"))
+    if user["role"] in (ADMIN, CHAIR):
+        items.append(("Audit trail", url_for("audit_trail.trail"), "audit_trail."))
     items.append(("Your password", url_for("auth.change_password"), "auth.change_password"))
     endpoint = request.endpoint or ""
     return [

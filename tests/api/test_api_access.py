@@ -134,7 +134,7 @@ def test_a_view_is_written_to_the_audit_trail(world: World) -> None:
         action="view", object_id=world.submission_id, user=world.emails["colleague"]
     )
     assert views, "the colleague's view was not audited"
-    assert views[0]["object_type"] == "submitted"
+    assert views[0]["object_type"] == "submission"
 
 
 def test_a_refused_read_writes_no_view(world: World) -> None:

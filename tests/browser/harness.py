@@ -45,6 +45,7 @@ class LiveServer:
     """The app served by waitress in a child process, on its own data directory."""
 
     data_dir: Path
+    forms_dir: Path | None = None
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -55,8 +56,10 @@ class LiveServer:
 
     def env(self) -> dict[str, str]:
         """Return the environment the app runs with."""
+        extra = {"CSPR_FORMS_DIR": str(self.forms_dir)} if self.forms_dir else {}
         return {
             **os.environ,
+            **extra,
             "CSPR_DATA_DIR": str(self.data_dir),
             "CSPR_PARTNERSHIP_NAME": "Testshire Safeguarding Children Partnership",
             "CSPR_BASE_URL": self.url,
