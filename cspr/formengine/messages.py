@@ -149,7 +149,8 @@ def number_range_message(field: Field) -> str:
     low, high = limits.get("min"), limits.get("max")
     name = error_name(field)
     if low is not None and high is not None:
-        if name.lower().startswith("the "):
+        # "Enter a number of children from 1 to 4" reads well; "Enter a child's age" does not.
+        if name.lower().startswith(("the number of ", "the amount of ")):
             return f"Enter a {name[4:]} from {_number(low)} to {_number(high)}"
         return f"{capitalise(name)} must be between {_number(low)} and {_number(high)}"
     if low is not None:

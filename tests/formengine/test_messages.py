@@ -70,3 +70,9 @@ def test_number_range_messages() -> None:
     assert messages.number_range_message(spec(min=0)) == "Age must be 0 or more"
     assert messages.number_range_message(spec(max=17.0)) == "Age must be 17 or less"
     assert messages.number_range_message(spec(min=1, max=2)) == "Age must be between 1 and 2"
+
+
+def test_range_message_for_a_possessive_name_reads_naturally() -> None:
+    field = {"type": "integer", "label": "Age", "error_name": "the child's age",
+             "validation": {"min": 0, "max": 24}}
+    assert messages.number_range_message(field) == "The child's age must be between 0 and 24"
