@@ -48,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     WTFormsHelpers(app)
 
     from cspr import admin, api, audit_trail, auth, main
+    from cspr.casework import clock_routes
+    from cspr.casework import routes as case_routes
     from cspr.formengine import registry, web
 
     registry.init_app(app)
@@ -56,5 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     admin.init_app(app)
     api.init_app(app)
     audit_trail.init_app(app)
+    clock_routes.init_app(app)
+    case_routes.init_app(app)
     main.init_app(app)
     return app

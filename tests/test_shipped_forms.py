@@ -508,11 +508,15 @@ def test_panel_agreement_skips_the_challenge_page(shipped: dict[str, FormDefinit
     }
     answers["panel_view"] = "agree"
     assert validate_submission(shipped["panel_response"], answers, TODAY)[1] == {}
+    # A challenge can be recorded before the partners meet again (the case then shows a task),
+    # but once an outcome is given its date and justification are needed.
     challenged = {**answers, "panel_view": "challenge"}
-    _, errors = validate_submission(shipped["panel_response"], challenged, TODAY)
+    assert validate_submission(shipped["panel_response"], challenged, TODAY)[1] == {}
+    _, errors = validate_submission(
+        shipped["panel_response"], {**challenged, "challenge_outcome": "keep"}, TODAY
+    )
     assert errors == {
         "reconvened_date": "Enter the date the partners met again",
-        "challenge_outcome": "Select whether the partners kept or changed their decision",
         "challenge_justification": "Enter why the partners reached this decision",
     }
 

@@ -7,6 +7,12 @@ from typing import Any
 Doc = dict[str, Any]
 
 API_VERSION = "1.0.0"
+WORKING_DAYS_NOTE = (
+    "Working days are Monday to Friday except bank holidays in England and Wales and the "
+    "partnership's closure days. The partnership's counting rule applies: by default 'from' is "
+    "day 0, so the due date is the 'days'-th working day after it and a count includes 'to' "
+    "but not 'from'. If the partnership counts 'from' as day 1, both ends count."
+)
 BODY_LIMIT_NOTE = "Request bodies are limited to 1 MB unless API_MAX_BODY_BYTES says otherwise."
 
 
@@ -116,6 +122,34 @@ def _schemas() -> Doc:
             "properties": _SUBMISSION_PROPERTIES,
         },
         "OpenApiDocument": {"type": "object", "description": "This document."},
+        "WorkingDaysDue": {
+            "type": "object",
+            "required": ["from", "days", "due"],
+            "additionalProperties": False,
+            "properties": {
+                "from": {"type": "string", "format": "date"},
+                "days": {"type": "integer", "minimum": 0, "maximum": 400},
+                "due": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "The date that is 'days' working days after 'from'.",
+                },
+            },
+        },
+        "WorkingDaysCount": {
+            "type": "object",
+            "required": ["from", "to", "working_days"],
+            "additionalProperties": False,
+            "properties": {
+                "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"},
+                "working_days": {
+                    "type": "integer",
+                    "description": "Working days from 'from' to 'to'; negative when 'to' is "
+                    "before 'from'.",
+                },
+            },
+        },
     }
 
 
@@ -196,6 +230,37 @@ def _parameters() -> Doc:
     }
 
 
+def _working_day_parameters() -> list[Doc]:
+    """Return the query parameters of the working-days calculator."""
+    day = {"type": "string", "format": "date"}
+    return [
+        {
+            "name": "from",
+            "in": "query",
+            "required": True,
+            "description": "The start date, YYYY-MM-DD, from 2000-01-01 to 2099-12-31.",
+            "schema": day,
+            "example": "2026-12-24",
+        },
+        {
+            "name": "days",
+            "in": "query",
+            "required": False,
+            "description": "A whole number of working days, 0 to 400. Send this or 'to'.",
+            "schema": {"type": "integer", "minimum": 0, "maximum": 400},
+            "example": 5,
+        },
+        {
+            "name": "to",
+            "in": "query",
+            "required": False,
+            "description": "A second date, YYYY-MM-DD, to count the working days up to. "
+            "Send this or 'days'.",
+            "schema": day,
+        },
+    ]
+
+
 def _paths() -> Doc:
     """Return every operation of the API."""
     form_id = _ref("parameters", "FormId")
@@ -266,6 +331,38 @@ def _paths() -> Doc:
                     404,
                     413,
                     422,
+                ),
+            }
+        },
+        "/api/working-days": {
+            "get": {
+                "operationId": "workingDays",
+                "summary": "Count working days: a due date, or the working days between two dates",
+                "description": WORKING_DAYS_NOTE,
+                "parameters": _working_day_parameters(),
+                "responses": _responses(
+                    {
+                        200: {
+                            "description": "The due date (with 'days') or the count (with 'to').",
+                            **_json(
+                                {
+                                    "oneOf": [
+                                        _ref("schemas", "WorkingDaysDue"),
+                                        _ref("schemas", "WorkingDaysCount"),
+                                    ]
+                                },
+                                {"from": "2026-12-24", "days": 5, "due": "2027-01-05"},
+                            ),
+                        },
+                        400: _error(
+                            "'from' is missing or not a real date, 'days' is not a whole number "
+                            "from 0 to 400, 'to' is not a real date, or both or neither of 'days' "
+                            "and 'to' were sent.",
+                            "'from' must be a real date written like 2026-12-24",
+                            400,
+                        ),
+                    },
+                    401,
                 ),
             }
         },

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
 
 from cspr.api.tokens import user_for_token
+from cspr.casework import calendar_settings, clock
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations, registry
 from cspr.formengine.definitions import FormDefinition
@@ -151,6 +153,57 @@ def submission(submission_id: str) -> ResponseReturnValue:
         # One answer for both, so nobody can learn which ids exist.
         return problem(404, NO_SUCH_SUBMISSION)
     return reply({name: found.get(name) for name in SUBMISSION_FIELDS})
+
+
+@bp.get("/working-days")
+def working_days() -> ResponseReturnValue:
+    """Return the date N working days after 'from', or count the working days up to 'to'."""
+    args = request.args
+    try:
+        start = _query_date("from")
+        if "days" in args and "to" in args:
+            raise Refused("Send 'days' or 'to' with 'from', not both")
+        if "days" not in args and "to" not in args:
+            raise Refused(
+                "Send 'days' (a number of working days) or 'to' (a second date) with 'from'"
+            )
+        closed = calendar_settings.closures()
+        day_zero = calendar_settings.start_is_day_zero()
+        if "to" in args:
+            end = _query_date("to")
+            count = clock.working_days_between(start, end, closed, day_zero)
+            return reply({"from": start.isoformat(), "to": end.isoformat(), "working_days": count})
+        days = _query_days()
+        due = clock.add_working_days(start, days, closed, day_zero)
+    except Refused as refused:
+        return problem(400, refused.message)
+    return reply({"from": start.isoformat(), "days": days, "due": due.isoformat()})
+
+
+def _query_date(name: str) -> date:
+    """Read a YYYY-MM-DD query parameter, or raise Refused saying what to send."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        raise Refused(f"Send '{name}', a date written like 2026-12-24")
+    try:
+        when = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        when = None
+    if when is None:
+        raise Refused(f"'{name}' must be a real date written like 2026-12-24")
+    first, last = calendar_settings.FIRST_YEAR, calendar_settings.LAST_YEAR
+    if not first <= when.year <= last:
+        raise Refused(f"'{name}' must be a date from {first}-01-01 to {last}-12-31")
+    return when
+
+
+def _query_days() -> int:
+    """Read 'days', a whole number of working days, or raise Refused."""
+    text = request.args.get("days", "").strip()
+    limit = calendar_settings.MAX_DAYS
+    if not text.isascii() or not text.isdigit() or len(text) > 6 or int(text) > limit:
+        raise Refused(f"'days' must be a whole number from 0 to {limit}")
+    return int(text)
 
 
 def invalid(errors: Mapping[str, str]) -> Response:

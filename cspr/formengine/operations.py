@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,6 +18,14 @@ SUBMISSIONS = "submissions"
 REFERENCE_PREFIX = "SUB"
 CASE_ROLES = {BUSINESS_UNIT, PARTNER, CHAIR}
 DECLARATION_MISSING = "Confirm the declaration before you send the form"
+# Called with (user, submission) after a form is sent; casework uses it to open and update cases.
+SUBMITTED_HOOKS: list[Callable[[dict[str, Any], dict[str, Any]], None]] = []
+
+
+def _after_sending(user: dict[str, Any], sent: dict[str, Any]) -> None:
+    """Let other capabilities react to a sent form."""
+    for hook in SUBMITTED_HOOKS:
+        hook(user, sent)
 
 
 def today() -> date:
@@ -83,7 +92,9 @@ def forms_prefilled_from(user: dict[str, Any], form_id: str) -> list[FormDefinit
     ]
 
 
-def start_draft(user: dict[str, Any], form_id: str, linked_id: str | None = None) -> dict[str, Any]:
+def start_draft(
+    user: dict[str, Any], form_id: str, linked_id: str | None = None, case_id: str | None = None
+) -> dict[str, Any]:
     """Begin a draft on the live version, prefilled from a linked submission the user may see."""
     definition = _live_or_refuse(user, form_id)
     answers: dict[str, Any] = {}
@@ -107,6 +118,7 @@ def start_draft(user: dict[str, Any], form_id: str, linked_id: str | None = None
             "agency_id": user.get("agency_id"),
             "reference": None,
             "linked_submission_id": linked_id,
+            "case_id": case_id,
         },
     )
     details = {"form": form_id, "linked": linked_id, "prefilled": sorted(answers)}
@@ -200,6 +212,7 @@ def submit_draft(
     audit.record(
         "submit", "submission", submission_id, details={"form": draft["form_id"]}, user=user
     )
+    _after_sending(user, sent)
     return sent, {}
 
 
@@ -229,6 +242,7 @@ def submit_answers(
         },
     )
     audit.record("submit", "submission", sent["id"], details={"form": form_id}, user=user)
+    _after_sending(user, sent)
     return sent, {}
 
 

@@ -64,6 +64,11 @@ def uk_datetime(value: str | None) -> str:
     ).replace("PM", "pm")
 
 
+def decision_item(pair: tuple[str, str]) -> dict[str, str]:
+    """Turn a (value, text) pair into a GOV.UK select item."""
+    return {"value": pair[0], "text": pair[1][:1].upper() + pair[1][1:]}
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint and filters."""
     from cspr.formengine.routes import bp
@@ -77,5 +82,6 @@ def init_app(app: Flask) -> None:
         "groupby_page": groupby_page,
         "error_under": error_under,
         "uk_datetime": uk_datetime,
+        "decision_item": decision_item,
     }.items():
         app.jinja_env.filters[name] = function

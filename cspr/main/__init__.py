@@ -7,7 +7,16 @@ from typing import Any
 from flask import Blueprint, Flask, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from cspr.auth.roles import ADMIN, CHAIR, ROLES, current_user, login_required
+from cspr.auth.roles import (
+    ADMIN,
+    AGENCY_USER,
+    BUSINESS_UNIT,
+    CHAIR,
+    PARTNER,
+    ROLES,
+    current_user,
+    login_required,
+)
 from cspr.security import csp_nonce
 
 bp = Blueprint("main", __name__)
@@ -49,9 +58,15 @@ def navigation_items() -> list[dict[str, Any]]:
     if user is None:
         return []
     items = [("Home", url_for("main.home"), "main."), ("Forms", url_for("forms.index"), "forms.")]
+    if user["role"] in (BUSINESS_UNIT, PARTNER, CHAIR, AGENCY_USER):
+        items.append(("Cases", url_for("cases.register"), "cases.register"))
+    if user["role"] in (BUSINESS_UNIT, PARTNER, CHAIR):
+        items.append(("Deadlines", url_for("cases.dashboard"), "cases.dashboard"))
+    items.append(("Deadline calculator", url_for("clock.calculator"), "clock.calculator"))
     if user["role"] == ADMIN:
         items.append(("Users", url_for("admin.users"), "admin.user"))
         items.append(("Agencies", url_for("admin.agencies"), "admin.agenc"))
+        items.append(("Closure days", url_for("clock.closure_days"), "clock.closure"))
     if user["role"] in (ADMIN, CHAIR):
         items.append(("Audit trail", url_for("audit_trail.trail"), "audit_trail."))
     items.append(("Your password", url_for("auth.change_password"), "auth.change_password"))

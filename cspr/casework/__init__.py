@@ -1,0 +1,1 @@
+"""Casework: cases, stages, partner decisions and the working-day clock."""
