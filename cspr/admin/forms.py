@@ -82,3 +82,21 @@ class ConfirmForm(FlaskForm):
     """A button that only carries the CSRF token."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class DecisionRulesForm(FlaskForm):
+    """How the partners decide notifiability, and how many must sign off a rapid review."""
+
+    rule = RadioField(
+        "How do the statutory partners decide that a case is notifiable?",
+        choices=[],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select how the partners' decision is made")],
+    )
+    signoffs = RadioField(
+        "How many partners must sign off a rapid review?",
+        choices=[("3", "All three partners"), ("2", "Two of the three"), ("1", "Any one partner")],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select how many partners must sign off")],
+    )
+    submit = SubmitField("Save the rules", widget=GovSubmitInput())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from cspr.admin.forms import AgencyForm, ConfirmForm, NewUserForm, UserForm
+from cspr.admin.forms import AgencyForm, ConfirmForm, DecisionRulesForm, NewUserForm, UserForm
 from cspr.auth import agencies, operations
 from cspr.auth.roles import ADMIN, PARTNERS, ROLES, current_user, roles_required
 from cspr.exceptions import Refused
@@ -172,3 +172,24 @@ def agency_action(agency_id: str, action: str) -> ResponseReturnValue:
         f"{agency['name']} has been {'restored' if action == 'restore' else 'retired'}.", "success"
     )
     return redirect(url_for("admin.agencies"))
+
+
+@bp.route("/decision-rules", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def decision_rules() -> ResponseReturnValue:
+    """Choose the partnership's decision rule and rapid review sign-off."""
+    from cspr.casework import decisions
+
+    form = DecisionRulesForm(
+        data={"rule": decisions.decision_rule(), "signoffs": str(decisions.signoffs_required())}
+    )
+    form.rule.choices = list(decisions.RULES.items())
+    if form.validate_on_submit():
+        try:
+            decisions.set_rules(_actor(), form.rule.data or "", int(form.signoffs.data or 0))
+        except Refused as refused:
+            attach_error(form, refused, "rule")
+        else:
+            flash("The decision rules have been saved.", "success")
+            return redirect(url_for("admin.decision_rules"))
+    return render_template("admin/decision_rules.html", title="Decision rules", form=form)

@@ -90,6 +90,16 @@ def closure_reasons() -> dict[date, str]:
     return {date.fromisoformat(doc["date"]): doc["reason"] for doc in list_closure_days()}
 
 
+def clean_reason(reason: str) -> str:
+    """Return a closure day's reason with spaces tidied, or raise Refused."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise Refused("Enter the reason the partnership is closed", field="reason")
+    if len(reason) > MAX_REASON:
+        raise Refused(f"Reason must be {MAX_REASON} characters or fewer", field="reason")
+    return reason
+
+
 def add_closure_day(actor: dict[str, Any] | None, when: date, reason: str) -> dict[str, Any]:
     """Add a day the partnership is closed, so no deadline counts it as a working day."""
     _require_admin(actor)
@@ -107,11 +117,7 @@ def add_closure_day(actor: dict[str, Any] | None, when: date, reason: str) -> di
             "Enter a different date",
             field="date",
         )
-    reason = " ".join(reason.split())
-    if not reason:
-        raise Refused("Enter the reason the partnership is closed", field="reason")
-    if len(reason) > MAX_REASON:
-        raise Refused(f"Reason must be {MAX_REASON} characters or fewer", field="reason")
+    reason = clean_reason(reason)
     store = get_store()
     day_id = when.isoformat()
     duplicate = Refused(f"{clock.short_date(when)} is already a closure day", field="date")

@@ -138,14 +138,21 @@ def _calculate(
     if days is not None:
         due = clock.add_working_days(start, days, closed, day_zero)
         result.update(days=days, due=due, due_skipped=clock.days_off(counted_from, due, reasons))
+        # The statutory clocks, each read as if the start date were the day it runs from.
         result["deadlines"] = [
-            ("Serious incident notification (5 working days)",
-             clock.notification_due(start, closed, day_zero)),
-            ("Rapid review (15 working days)", clock.rapid_review_due(start, closed, day_zero)),
-            ("Local review published (6 months)", clock.publication_due(start)),
+            ("Serious incident notification due, if the local authority became aware on the "
+             "start date (5 working days)", clock.notification_due(start, closed, day_zero)),
+            ("Rapid review due, if the notification was sent on the start date "
+             "(15 working days)", clock.rapid_review_due(start, closed, day_zero)),
+            ("Local review to be published, if it was commissioned on the start date "
+             "(6 months)", clock.publication_due(start)),
+            ("Last day to send the final report to the Panel, if the start date is the planned "
+             "publication date (7 working days before)", clock.panel_notice_due(start, closed)),
         ]  # fmt: skip
     if end is not None:
-        first, last = (counted_from, end) if end >= start else (end, start)
+        # Mirror the count: with day-0 counting the start date is left out either way.
+        counted_to = start - timedelta(days=1) if day_zero else start
+        first, last = (counted_from, end) if end >= start else (end, counted_to)
         result.update(
             end=end,
             between=clock.working_days_between(start, end, closed, day_zero),
@@ -181,9 +188,12 @@ def closure_days() -> ResponseReturnValue:
             else:
                 flash(f"{clock.long_date(when)} has been added as a closure day.", "success")
                 return redirect(url_for("clock.closure_days"))
-        elif not answers.values["reason"]:
+        if "date" in answers.errors:
             # Say everything that is wrong at once, not one message per attempt.
-            answers.refuse(Refused("Enter the reason the partnership is closed", field="reason"))
+            try:
+                calendar_settings.clean_reason(answers.values["reason"])
+            except Refused as refused:
+                answers.refuse(refused)
     return render_template(
         "clock/closure_days.html",
         title="Closure days",

@@ -335,3 +335,24 @@ def test_case_pages_by_role(app: Flask, people: dict) -> None:
     assert "must be a real date" in client.get(f"/cases/{case_id}").text
     dashboard = client.get("/dashboard?sort=case")
     assert dashboard.status_code == 200
+
+
+def test_admin_sets_the_decision_rules_on_a_page(app: Flask, people: dict) -> None:
+    client = app.test_client()
+    sign_in(client, "admin@testshire.example.org")
+    page = client.get("/admin/decision-rules")
+    assert "Majority: two of the three partners must agree" in page.text
+    response = client.post(
+        "/admin/decision-rules",
+        data={"rule": "unanimous", "signoffs": "2", "csrf_token": csrf_token(page.text)},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert (decisions.decision_rule(), decisions.signoffs_required()) == ("unanimous", 2)
+        entries = get_store().audit.entries(object_type="settings")
+    assert entries and entries[0]["details"] == {"rule": "unanimous", "signoffs": 2}
+    bad = client.post("/admin/decision-rules", data={"csrf_token": csrf_token(page.text)})
+    assert "Select how the partners" in bad.text
+    other = app.test_client()
+    sign_in(other, "bu@testshire.example.org")
+    assert other.get("/admin/decision-rules").status_code == 403

@@ -114,6 +114,10 @@ def test_domain_example_gives_5_january_2027(reader: FlaskClient) -> None:
     assert "Friday 1 January 2027 New Year's Day" in text
     assert "Error:" not in html.split("</title>")[0]
     assert 'value="24"' in html and 'value="5"' in html  # answers stay in the form
+    assert "(5 working days) Tuesday 5 January 2027" in text
+    assert "(15 working days) Tuesday 19 January 2027" in text
+    assert "(6 months) Thursday 24 June 2027" in text
+    assert "(7 working days before) Tuesday 15 December 2026" in text
 
 
 def test_counting_between_two_dates(reader: FlaskClient) -> None:
@@ -122,6 +126,8 @@ def test_counting_between_two_dates(reader: FlaskClient) -> None:
     assert "The due date is" not in text
     backwards = text_of(ask(reader, "5 1 2027", "", "24 12 2026").text)
     assert "5 working days before Tuesday 5 January 2027 back to Thursday 24" in backwards
+    # Backwards the start date (a working day) is left out and 28 December is listed.
+    assert "Monday 28 December 2026 Boxing Day (substitute day)" in backwards
 
 
 def test_both_answers_together(reader: FlaskClient) -> None:
@@ -259,6 +265,9 @@ def test_missing_date_and_reason_are_both_reported(admin_client: FlaskClient) ->
         ("#date-day", "Enter the closure date"),
         ("#reason", "Enter the reason the partnership is closed"),
     ]
+    weekend = add_closure(admin_client, "26 12 2026", "x" * 101)
+    assert [href for href, _ in summary_errors(weekend.text)] == ["#date-day", "#reason"]
+    assert "Reason must be 100 characters or fewer" in weekend.text
 
 
 def test_forms_without_a_csrf_token_are_refused(app: Flask, admin_client: FlaskClient) -> None:
