@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -82,5 +84,16 @@ def test_admin_pages_are_accessible(page: Page, live_server: LiveServer) -> None
     page.get_by_role("button", name="Create account").click()
     expect(page.locator("#one-time-password")).not_to_be_empty()
     check_page(page, "admin one time password")
+    page.get_by_role("link", name="Closure days").first.click()
+    check_page(page, "admin closure days")
+    page.goto(live_server.url + "/admin/decision-rules")
+    check_page(page, "admin decision rules")
+    page.get_by_role("link", name="Deadline calculator").first.click()
+    check_page(page, "deadline calculator")
+    page.get_by_role("button", name=re.compile("Work out|Calculate")).first.click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_page(page, "deadline calculator errors")
+    page.goto(live_server.url + "/audit")
+    check_page(page, "audit trail")
     page.goto(live_server.url + "/no-such-page")
     check_page(page, "not found")
