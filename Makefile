@@ -40,6 +40,7 @@ setup-test: $(VENV)/.installed-test assets chromium
 
 ## The two commands the README promises
 run: setup
+	@if [ -n "$(DEMO)" ]; then $(VENV)/bin/flask --app app demo || true; fi
 	$(VENV)/bin/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 app:app
 
 test: setup-test lint

@@ -7,7 +7,8 @@ entries. Dates are worked out from today, so the deadline dashboard always has w
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from cspr import audit
-from cspr.auth import agencies
+from cspr.auth import agencies, passwords
 from cspr.auth import operations as accounts
 from cspr.auth.cli import _fail
 from cspr.auth.roles import ADMIN, AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER, PARTNERS, ROLES
@@ -30,7 +31,8 @@ from cspr.formengine import registry
 from cspr.formengine.validation import validate_submission
 from cspr.storage import NotFound, get_store
 
-DEMO_PASSWORD = "demo passphrase for exampleshire"  # nosec B105: printed for a fictional demo
+# Printed with the accounts at the end of the run; the demo is for exploring, not for real work.
+DEMO_PASSWORD = "demo passphrase for exampleshire"  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,7 @@ class DemoUser:
 
 def _user(key: str, role: str, **extra: str) -> DemoUser:
     """Describe a demo user from the staff list in demo_answers."""
-    given, family, _, email, _ = answers.PEOPLE.get(key, ("Ada", "Example", "", "", ""))
-    email = email or f"{key}@demo.example.org"
+    given, family, _, email, _ = answers.PEOPLE[key]
     return DemoUser(key, email, role, f"{given} {family}", **extra)
 
 
@@ -180,11 +181,13 @@ ALL_AGREE = {"la": True, "police": True, "icb": True}
 
 
 def _refer(letter: str, who: str, d: dict[str, date]) -> Send:
+    """Plan the referral that opens a case."""
     story = answers.STORIES[letter]
     return Send(who, "referral", answers.referral(story, who, d["incident"], d["aware"]))
 
 
 def _views(letter: str, d: dict[str, date], views: dict[str, bool]) -> list[Step]:
+    """Plan each partner's view on whether the case is notifiable."""
     story = answers.STORIES[letter]
     return [
         Send(p, "consideration_decision", answers.consideration(story, p, v, d["considered"]))
@@ -193,10 +196,11 @@ def _views(letter: str, d: dict[str, date], views: dict[str, bool]) -> list[Step
 
 
 def _notify(letter: str, d: dict[str, date]) -> list[Step]:
+    """Plan the notification to the Panel, sent on the planned day though recorded today."""
     story = answers.STORIES[letter]
     return [
         Send("bu", "notification", answers.notification(story, d["incident"], d["aware"])),
-        KeyDate("notified", d["notified"]),  # sent on the day shown, recorded today
+        KeyDate("notified", d["notified"]),
         MoveTo("notified"),
     ]
 
@@ -204,9 +208,8 @@ def _notify(letter: str, d: dict[str, date]) -> list[Step]:
 def _to_decision(
     letter: str, d: dict[str, date], recommendation: str, route: str = "", rationale: str = ""
 ) -> list[Step]:
-    """Take a case from referral to the partners' signed-off decision."""
-    story = answers.STORIES[letter]
-    review = answers.rapid_review(story, d, recommendation, route, rationale)
+    """Plan a case's path from referral to the partners' signed-off decision."""
+    review = answers.rapid_review(answers.STORIES[letter], d, recommendation, route, rationale)
     return [
         MoveTo("consideration"),
         *_views(letter, d, ALL_AGREE),
@@ -220,27 +223,34 @@ def _to_decision(
     ]
 
 
-def _panel(decision: str, d: dict[str, date], agree: bool = True, comments: str = "") -> Step:
-    return Send("bu", "panel_response", answers.panel_response(decision, d["panel"], agree, comments))
+def _panel(decision: str, d: dict[str, date], challenge: str = "") -> list[Step]:
+    """Plan the Panel's reply (agreement unless a challenge is given) and the move it allows."""
+    reply = answers.panel_response(decision, d["panel"], not challenge, challenge)
+    return [Send("bu", "panel_response", reply), MoveTo("panel_response")]
 
 
-def _local_review(letter: str, d: dict[str, date], commissioned: date, planned: date,
-                  delay: str = "") -> list[Step]:  # fmt: skip
+def _review(letter: str, d: dict[str, date], commissioned: date, planned: date,
+            delay: str = "") -> list[Step]:  # fmt: skip
+    """Plan the start of a local review and its terms of reference."""
     story = answers.STORIES[letter]
     terms = answers.terms_of_reference(story, d["incident"], commissioned, planned, delay)
     return [MoveTo("review_in_progress"), Send("bu", "terms_of_reference", terms)]
 
 
+def _contact(letter: str, when: date, purpose: str, kind: str) -> Step:
+    """Plan a note of contact with the child's family."""
+    notes = answers.CONTACT_NOTES[letter]
+    return Send("bu", "family_contact", answers.family_contact(when, purpose, kind, notes))
+
+
 def _published(dates: Dates, letter: str, decided: date) -> tuple[dict[str, date], list[Step]]:
-    """Take a case through a local review published a little before its 6-month deadline."""
+    """Plan a local review published a little before its 6-month deadline, or this week."""
     d = dates.decided_on(decided)
-    published = dates.after(clock.add_months(d["decided"], 6), -3)
-    published = min(published, dates.back(3))
+    published = min(dates.after(clock.add_months(d["decided"], 6), -3), dates.back(3))
     steps = [
         *_to_decision(letter, d, "local_cspr"),
-        _panel("local_cspr", d),
-        MoveTo("panel_response"),
-        *_local_review(letter, d, d["decided"], published),
+        *_panel("local_cspr", d),
+        *_review(letter, d, d["decided"], published),
         KeyDate("panel_notice_sent", dates.after(published, -8)),
         KeyDate("published", published),
         MoveTo("published"),
@@ -248,185 +258,127 @@ def _published(dates: Dates, letter: str, decided: date) -> tuple[dict[str, date
     return {**d, "published": published}, steps
 
 
-def _contact(when: date, purpose: str, kind: str, notes: str) -> Step:
-    return Send("bu", "family_contact", answers.family_contact(when, purpose, kind, notes))
+def build_plans(
+    today: date, closed: frozenset[date] = frozenset(), unanimous: bool = False
+) -> tuple[list[CasePlan], list[Send]]:
+    """Plan every demo case from today, with at least one at each stage, and the chair's audit.
 
-
-def _actions(dates: Dates, published: date, all_done: bool) -> list[dict[str, Any]]:
-    a = answers.action
-    if all_done:
-        return [
-            a("Publish a one-page guide on sharing missed contact", 1, "Business unit",
-              published + timedelta(days=60), "complete", published + timedelta(days=45)),
-            a("Add the child's day to assessment templates", 2, "Children's social care",
-              published + timedelta(days=90), "complete", published + timedelta(days=80)),
-            a("Audit records for the child's voice", 2, answers.HEALTH_AGENCY,
-              published + timedelta(days=150), "complete", published + timedelta(days=140)),
-        ]  # fmt: skip
-    return [
-        a("Publish a one-page guide on sharing missed contact", 1, "Business unit",
-          published + timedelta(days=30), "complete", published + timedelta(days=25)),
-        a("Train health staff on escalating missed appointments", 1, answers.HEALTH_AGENCY,
-          dates.after(dates.today, 20), "amber"),
-        a("Add the child's day to assessment templates", 2, "Children's social care",
-          dates.after(dates.today, 60), "green"),
-        a("Audit records for the child's voice", 2, "NHS Exampleshire ICB",
-          dates.back(10), "red"),
-    ]  # fmt: skip
-
-
-def build_plans(today: date, closed: frozenset[date] = frozenset(), unanimous: bool = False
-                ) -> tuple[list[CasePlan], list[Send]]:  # fmt: skip
-    """Plan every demo case from today: one or more at each stage, and forms outside cases."""
-    dates = Dates(today, closed)
+    Dates count back from today, so the deadline dashboard always shows a notification and a
+    rapid review overdue, and others due within days.
+    """
+    dates, stories = Dates(today, closed), answers.STORIES
     plans: list[CasePlan] = []
-    stories = answers.STORIES
 
-    # A: just referred; the notification falls due within days.
+    def plan(letter: str, who: str, stage: str, d: dict[str, date], *steps: Step) -> None:
+        plans.append(CasePlan(letter, _refer(letter, who, d), stage, list(steps)))
+
+    # fmt: off
+    # A: just referred; the notification to the Panel falls due within days.
     d = dates.case(dates.back(2))
-    plans.append(CasePlan("A", _refer("A", "health", d), "referral", [KeyDate("aware", d["aware"])]))  # fmt: skip
+    plan("A", "health", "referral", d, KeyDate("aware", d["aware"]))
 
-    # B: the partners are still deciding and the notification deadline has passed.
+    # B: one partner has given a view; the notification deadline has passed.
     d = dates.case(dates.back(7))
-    plans.append(CasePlan("B", _refer("B", "school", d), "consideration", [
-        KeyDate("aware", d["aware"]), MoveTo("consideration"), *_views("B", d, {"la": True}),
-    ]))  # fmt: skip
+    plan("B", "school", "consideration", d,
+         KeyDate("aware", d["aware"]), MoveTo("consideration"), *_views("B", d, {"la": True}))
 
-    # C: notified; the rapid review is due soon.
+    # C: notified; the rapid review falls due within days.
     d = dates.case(dates.back(14))
-    plans.append(CasePlan("C", _refer("C", "police", d), "notified", [
-        MoveTo("consideration"), *_views("C", d, ALL_AGREE), *_notify("C", d),
-    ]))  # fmt: skip
+    plan("C", "police", "notified", d,
+         MoveTo("consideration"), *_views("C", d, ALL_AGREE), *_notify("C", d))
 
-    # D: notified by a majority with the police dissenting; the rapid review is overdue.
+    # D: notifiable by a majority, with the police dissenting; the rapid review is overdue.
+    # Under a unanimous rule the police change their view once first findings arrive.
     d = dates.case(dates.back(22))
-    police = (
-        "The post-mortem is not complete and there is no evidence of neglect yet. The police "
-        "would wait for the pathologist's report before notifying."
-    )
-    views: list[Step] = [
-        *_views("D", d, {"la": True, "icb": True}),
-        Send("police", "consideration_decision",
-             answers.consideration(stories["D"], "police", False, d["considered"], police)),
-    ]  # fmt: skip
-    if unanimous:  # the police change their view once the first findings arrive
-        views += _views("D", d, {"police": True})
-    plans.append(CasePlan("D", _refer("D", "health", d), "rapid_review", [
-        MoveTo("consideration"), *views, *_notify("D", d), MoveTo("rapid_review"),
-    ]))  # fmt: skip
+    dissent = answers.consideration(stories["D"], "police", False, d["considered"],
+                                    answers.POLICE_DISSENT)
+    change = answers.consideration(stories["D"], "police", True, d["considered"],
+                                   answers.POLICE_CHANGE)
+    plan("D", "health", "rapid_review", d,
+         MoveTo("consideration"), *_views("D", d, {"la": True, "icb": True}),
+         Send("police", "consideration_decision", dissent),
+         *([Send("police", "consideration_decision", change)] if unanimous else []),
+         *_notify("D", d), MoveTo("rapid_review"))
 
-    # E: the rapid review is sent and two of three partners have signed it off.
+    # E: the rapid review is sent and two of the three partners have signed it off.
     d = {**dates.case(dates.back(18)), "police_signed": today}
-    d.pop("sent")
+    del d["sent"]
     review = answers.rapid_review(stories["E"], d, "national_review")
-    plans.append(CasePlan("E", _refer("E", "school", d), "rapid_review", [
-        MoveTo("consideration"), *_views("E", d, ALL_AGREE), *_notify("E", d),
-        MoveTo("rapid_review"), Send("bu", "rapid_review", review), SignOff("la"),
-        SignOff("icb"),
-    ]))  # fmt: skip
+    plan("E", "school", "rapid_review", d,
+         MoveTo("consideration"), *_views("E", d, ALL_AGREE), *_notify("E", d),
+         MoveTo("rapid_review"), Send("bu", "rapid_review", review),
+         SignOff("la"), SignOff("icb"))
 
-    # F: decided on a local review; waiting for the Panel; the family has been told.
+    # F: decided on a local review; waiting for the Panel; the family has had a letter.
     d = dates.case(dates.back(27))
-    plans.append(CasePlan("F", _refer("F", "health", d), "decided", [
-        *_to_decision("F", d, "local_cspr"),
-        _contact(dates.after(d["sent"], 2), "decision", "letter_sent",
-                 "A letter explained the decision and invited the family to take part."),
-    ]))  # fmt: skip
+    plan("F", "health", "decided", d,
+         *_to_decision("F", d, "local_cspr"),
+         _contact("F", dates.after(d["sent"], 2), "decision", "letter_sent"))
 
     # G: the Panel has challenged a no-further-action decision; the partners must reconvene.
     d = dates.case(dates.back(28))
-    rationale = (
-        "A local review of a very similar case finished this year, and its action plan "
-        "already covers this learning."
-    )
-    challenge = (
-        "The Panel asks the partners to look again: the case shows the recurring theme of a new "
-        "adult in the household unknown to agencies, which the earlier review did not test."
-    )
-    plans.append(CasePlan("G", _refer("G", "school", d), "panel_response", [
-        *_to_decision("G", d, "no_further_action", rationale=rationale),
-        _panel("no_further_action", d, agree=False, comments=challenge),
-        MoveTo("panel_response"),
-    ]))  # fmt: skip
+    plan("G", "school", "panel_response", d,
+         *_to_decision("G", d, "no_further_action", rationale=answers.SIMILAR_REVIEW),
+         *_panel("no_further_action", d, answers.CHALLENGES["G"]))
 
-    # H: the Panel challenged, the partners reconvened and commissioned a local review,
-    # whose final report is due to go to the Panel within days.
+    # H: after a Panel challenge the partners reconvened and commissioned a local review,
+    # whose final report must go to the Panel within days.
     d = dates.case(dates.after(dates.months(-5), -30))
-    challenge = (
-        "The Panel asks the partners to reconsider: disabled children going unseen is a "
-        "recurring theme that a local review could test properly."
-    )
-    justification = (
-        "Having heard the Panel, the partners agree that disabled children going unseen is a "
-        "theme across agencies and needs a full local review."
-    )
-    plans.append(CasePlan("H", _refer("H", "health", d), "review_in_progress", [
-        *_to_decision("H", d, "other_learning", "multi_agency_learning_review"),
-        _panel("other_learning", d, agree=False, comments=challenge),
-        MoveTo("panel_response"),
-        Reconvene("change", "local_cspr", justification),
-        *_local_review("H", d, d["reconvened"], dates.after(today, 10)),
-        _contact(dates.after(d["reconvened"], 20), "invitation", "meeting_held",
-                 "The mother and grandmother met the lead reviewer with an interpreter."),
-    ]))  # fmt: skip
+    plan("H", "health", "review_in_progress", d,
+         *_to_decision("H", d, "other_learning", "multi_agency_learning_review"),
+         *_panel("other_learning", d, answers.CHALLENGES["H"]),
+         Reconvene("change", "local_cspr", answers.RECONVENED),
+         *_review("H", d, d["reconvened"], dates.after(today, 10)),
+         _contact("H", dates.after(d["reconvened"], 20), "invitation", "meeting_held"))
 
-    # I: a local review delayed, with approval, until a criminal trial ends.
+    # I: a local review whose publication is delayed, with approval, by a criminal trial.
     d = dates.decided_on(dates.months(-7))
     new_date = dates.months(3)
-    delay = (
-        "The criminal trial ends after the six months are up; the police and prosecutors asked "
-        "that the report waits for the verdict."
-    )
-    plans.append(CasePlan("I", _refer("I", "police", d), "review_in_progress", [
-        *_to_decision("I", d, "local_cspr"),
-        _panel("local_cspr", d),
-        MoveTo("panel_response"),
-        *_local_review("I", d, d["decided"], clock.add_months(d["decided"], 6), delay),
-        Delay(delay, "The three safeguarding partners", new_date),
-        KeyDate("planned_publication", new_date),
-    ]))  # fmt: skip
+    plan("I", "police", "review_in_progress", d,
+         *_to_decision("I", d, "local_cspr"), *_panel("local_cspr", d),
+         *_review("I", d, d["decided"], clock.add_months(d["decided"], 6), answers.TRIAL_DELAY),
+         Delay(answers.TRIAL_DELAY, answers.DELAY_APPROVED_BY, new_date),
+         KeyDate("planned_publication", new_date))
 
-    # J: published this week.
+    # J: published this week, after the family read the report.
     d, steps = _published(dates, "J", dates.months(-6, plus_days=20))
-    steps.insert(-3, _contact(dates.after(d["published"], -5), "report", "meeting_held",
-                              "The family read the final report with the lead reviewer."))  # fmt: skip
-    plans.append(CasePlan("J", _refer("J", "health", d), "published", steps))
+    steps.insert(-3, _contact("J", dates.after(d["published"], -5), "report", "meeting_held"))
+    plan("J", "health", "published", d, *steps)
 
-    # K: published months ago; its action plan is under way.
+    # K: published months ago; the action plan is under way, one action late.
     d, steps = _published(dates, "K", dates.months(-10))
-    plan = answers.action_plan(stories["K"], dates.back(5), _actions(dates, d["published"], False))
-    steps += [MoveTo("action_plan"), Send("bu", "action_plan", plan)]
-    plans.append(CasePlan("K", _refer("K", "school", d), "action_plan", steps))
+    actions = answers.actions(d["published"], today, finished=False)
+    plan("K", "school", "action_plan", d, *steps, MoveTo("action_plan"),
+         Send("bu", "action_plan", answers.action_plan(stories["K"], dates.back(5), actions)))
 
-    # L: every action complete; closed.
+    # L: every action complete, so the case is closed.
     d, steps = _published(dates, "L", dates.months(-20))
-    plan = answers.action_plan(stories["L"], dates.back(10), _actions(dates, d["published"], True))
-    steps += [MoveTo("action_plan"), Send("la", "action_plan", plan), MoveTo("closed")]
-    plans.append(CasePlan("L", _refer("L", "la", d), "closed", steps))
+    actions = answers.actions(d["published"], today, finished=True)
+    plan("L", "la", "closed", d, *steps, MoveTo("action_plan"),
+         Send("la", "action_plan", answers.action_plan(stories["L"], dates.back(10), actions)),
+         MoveTo("closed"))
 
-    # M: not notifiable: abuse or neglect is not suspected.
+    # M: not notifiable: the partners agree abuse or neglect is not suspected.
     d = dates.case(dates.back(10))
-    plans.append(CasePlan("M", _refer("M", "school", d), "not_notifiable", [
-        MoveTo("consideration"), *_views("M", d, {"la": False, "police": False, "icb": False}),
-        MoveTo("not_notifiable"),
-    ]))  # fmt: skip
+    plan("M", "school", "not_notifiable", d, MoveTo("consideration"),
+         *_views("M", d, {"la": False, "police": False, "icb": False}), MoveTo("not_notifiable"))
 
     # N and O: the Panel agreed with another learning route, and with no further action.
-    for letter, decision, route, stage in (
-        ("N", "other_learning", "single_agency_review", "other_learning_route"),
-        ("O", "no_further_action", "", "no_further_action"),
-    ):
-        d = dates.case(dates.back(70 if letter == "N" else 90))
-        plans.append(CasePlan(letter, _refer(letter, "health", d), stage, [
-            *_to_decision(letter, d, decision, route), _panel(decision, d),
-            MoveTo("panel_response"), MoveTo(stage),
-        ]))  # fmt: skip
+    d = dates.case(dates.back(70))
+    plan("N", "health", "other_learning_route", d,
+         *_to_decision("N", d, "other_learning", "single_agency_review"),
+         *_panel("other_learning", d), MoveTo("other_learning_route"))
+    d = dates.case(dates.back(90))
+    plan("O", "health", "no_further_action", d,
+         *_to_decision("O", d, "no_further_action"),
+         *_panel("no_further_action", d), MoveTo("no_further_action"))
+    # fmt: on
 
     end = today - timedelta(days=20)
-    audit_answers = answers.rapid_review_audit(
+    audited = answers.rapid_review_audit(
         clock.add_months(end, -6) + timedelta(days=1), end, dates.back(2)
     )
-    return plans, [Send("chair", "rapid_review_audit", audit_answers)]
+    return plans, [Send("chair", "rapid_review_audit", audited)]
 
 
 # --- Running the plans ------------------------------------------------------------------------
@@ -469,8 +421,10 @@ def _check_plans(sends: list[Send], users: list[DemoUser]) -> None:
         if definition is None:
             raise DemoRefused(f"The demo needs the {send.form_id!r} form, which is not available")
         if not form_ops.can_start({"role": roles[send.who]}, definition):
-            raise DemoRefused(f"The live {definition.title!r} form cannot be sent by a "
-                              f"{ROLES[roles[send.who]].lower()}")  # fmt: skip
+            raise DemoRefused(
+                f"The live {definition.title!r} form cannot be sent by a "
+                f"{ROLES[roles[send.who]].lower()}"
+            )
         _, errors = validate_submission(definition, send.answers, form_ops.today())
         if errors:
             where, message = next(iter(errors.items()))
@@ -479,7 +433,7 @@ def _check_plans(sends: list[Send], users: list[DemoUser]) -> None:
                 f"({where}: {message}). The demo is written for the shipped forms"
             )
     for user in users:
-        problems = accounts.passwords.password_problems(
+        problems = passwords.password_problems(
             DEMO_PASSWORD, user.email, current_app.config["PARTNERSHIP_NAME"]
         )
         if problems:
@@ -547,12 +501,15 @@ def create_demo() -> DemoResult:
     store = get_store()
     for user in make:
         if store.find_one(accounts.USERS, {"email": user.email}):
-            raise DemoRefused(f"There is already an account for {user.email}, which the demo "
-                              "needs. The demo only fills a store without its own accounts")  # fmt: skip
+            raise DemoRefused(
+                f"There is already an account for {user.email}, which the demo "
+                "needs. The demo only fills a store without its own accounts"
+            )
     today = min(date.today(), form_ops.today())
     plans, others = build_plans(today, closures(), decisions.decision_rule() == "unanimous")
-    _check_plans([s for p in plans for s in (p.referral, *p.steps) if isinstance(s, Send)]
-                 + others, make)  # fmt: skip
+    _check_plans(
+        [s for p in plans for s in (p.referral, *p.steps) if isinstance(s, Send)] + others, make
+    )
     people = {user.key: _create_user(user) for user in make}
     made: list[dict[str, Any]] = []
     try:
@@ -575,32 +532,41 @@ def create_demo() -> DemoResult:
 # --- The command ------------------------------------------------------------------------------
 
 
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
+def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     """Line up rows of text in columns two spaces apart."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows]  # fmt: skip
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def summary(result: DemoResult) -> list[str]:
     """Describe what the demo made and how to sign in, for the person at the server."""
-    by_stage = Counter(case["stage"] for case in result.cases)
+    by_stage: dict[str, list[str]] = defaultdict(list)
+    for case in sorted(result.cases, key=lambda c: c["reference"]):
+        by_stage[case["stage"]].append(case["reference"])
     lines = [
         f"Added the fictional {answers.PARTNERSHIP}: {len(result.users)} users, "
         f"{len(result.cases)} cases and {result.forms} sent forms.",
         "",
         "Cases by stage:",
-        *(f"  {stages.label(s)}: {by_stage[s]}" for s in stages.STAGES if by_stage[s]),
+        *(f"  {stages.label(s)}: {', '.join(by_stage[s])}" for s in stages.STAGES if s in by_stage),
         "",
-        "Sign in with these demo accounts. The password is shown only now:",
+        f"Sign in at {current_app.config['BASE_URL'].rstrip('/')}/sign-in with these accounts. "
+        "They share one password, shown only here:",
         "",
     ]
     rows = [("Email", "Role", "Partner or agency", "Password")]
     rows += [
-        (u.email, ROLES[u.role], PARTNERS.get(u.partner or "", "") or u.agency or "-",
-         DEMO_PASSWORD)
+        (
+            u.email,
+            ROLES[u.role],
+            PARTNERS.get(u.partner or "", "") or u.agency or "-",
+            DEMO_PASSWORD,
+        )
         for u in result.users
-    ]  # fmt: skip
+    ]
     lines += _table(rows)
     if result.admin_kept:
         lines += ["", "An administrator account already existed, so the demo did not add one."]

@@ -32,6 +32,8 @@ PEOPLE: dict[str, tuple[str, str, str, str, str]] = {
                "nurse@health.demo.example.org", "07700 900 106"),
     "school": ("Sid", "Example", "Designated safeguarding lead",
                "dsl@school.demo.example.org", "07700 900 107"),
+    "admin": ("Ada", "Example", "Systems administrator", "admin@demo.example.org",
+              "01632 960 108"),
 }  # fmt: skip
 REFERRER_TYPE = {"health": "health", "school": "education", "police": "police",
                  "la": "childrens_social_care"}  # fmt: skip
@@ -126,13 +128,20 @@ def consideration(
     """Give one statutory partner's view on whether the case is notifiable."""
     harm = "child_died" if story.died else "serious_harm"
     criteria = ["abuse_or_neglect", harm] if agree else [harm]
-    default = (
-        f"{story.given} {'died' if story.died else 'was seriously harmed'} and abuse or "
-        "neglect is known or suspected, so this is a serious child safeguarding case."
-        if agree
-        else "On what we know today abuse or neglect is not suspected, so the case is not "
-        "notifiable."
-    )
+    what = f"{story.given} {'died' if story.died else 'was seriously harmed'}"
+    views = {
+        ("la", True): f"{what} and abuse or neglect is known or suspected. This is a serious "
+        "child safeguarding case and the council will notify the Panel.",
+        ("police", True): f"{what}, and what we know so far points to abuse or neglect.",
+        ("icb", True): f"Health records support the view that abuse or neglect played a part "
+        f"in what happened to {story.given}; the case is notifiable.",
+        ("la", False): "Our enquiries found an accidental cause. Abuse or neglect is not "
+        "suspected, so the case is not notifiable.",
+        ("police", False): "The strategy discussion found the child's account consistent, and "
+        "there is no police investigation.",
+        ("icb", False): "The medical opinion is that the injuries match the account given and "
+        "the delay in seeking care has been explained.",
+    }
     return {
         "child_name": name(story.given, story.family),
         "consideration_date": when.isoformat(),
@@ -142,7 +151,7 @@ def consideration(
         "criteria_met": criteria,
         "serious_case": agree,
         "notifiable_decision": "agree" if agree else "disagree",
-        "rationale": rationale or default,
+        "rationale": rationale or views[(partner, agree)],
         "other_routes": ["none"] if agree else ["practitioner_event"],
         "other_routes_details": (
             "Notification and a rapid review are the right next steps."
@@ -328,10 +337,14 @@ def action_plan(story: Story, updated: date, actions: list[dict[str, Any]]) -> d
         "review_name": f"Child {story.letter}",
         "plan_updated_date": updated.isoformat(),
         "recommendations": [
-            {"recommendation_text": "Agencies should share concerns about missed contact "
-             "with the child's lead professional within one working day."},
-            {"recommendation_text": "Practitioners should record what the child's day is "
-             "like, in the child's own words where possible."},
+            {
+                "recommendation_text": "Agencies should share concerns about missed contact "
+                "with the child's lead professional within one working day."
+            },
+            {
+                "recommendation_text": "Practitioners should record what the child's day is "
+                "like, in the child's own words where possible."
+            },
         ],
         "actions": actions,
     }
@@ -392,12 +405,69 @@ def rapid_review_audit(start: date, end: date, audited: date) -> dict[str, Any]:
         "family_findings": "Families had a letter explaining each decision within a month.",
         "themes": "Babies under one, and older children drawn into exploitation.",
         "audit_recommendations": [
-            {"recommendation_text": "Ask agencies for chronologies on the day of notification.",
-             "recommendation_owner": "Business unit"},
+            {
+                "recommendation_text": "Ask agencies for chronologies on the day of notification.",
+                "recommendation_owner": "Business unit",
+            },
         ],
         "chair_name": person("chair"),
         "audit_date": audited.isoformat(),
     }
+
+
+# Wording for particular cases, used by the plans in demo.py.
+POLICE_DISSENT = (
+    "The post-mortem is not complete and there is no evidence of neglect yet. The police would "
+    "wait for the pathologist's report before notifying."
+)
+POLICE_CHANGE = "The first post-mortem findings now point to neglect, so the police agree."
+SIMILAR_REVIEW = (
+    "A local review of a very similar case finished this year, and its action plan already "
+    "covers this learning."
+)
+CHALLENGES = {
+    "G": "The Panel asks the partners to look again: the case shows the recurring theme of a "
+    "new adult in the household unknown to agencies, which the earlier review did not test.",
+    "H": "The Panel asks the partners to reconsider: disabled children going unseen is a "
+    "recurring theme that a local review could test properly.",
+}
+RECONVENED = (
+    "Having heard the Panel, the partners agree that disabled children going unseen is a theme "
+    "across agencies and needs a full local review."
+)
+TRIAL_DELAY = (
+    "The criminal trial ends after the six months are up; the police and prosecutors asked that "
+    "the report waits for the verdict."
+)
+DELAY_APPROVED_BY = "The three safeguarding partners"
+CONTACT_NOTES = {
+    "F": "A letter explained the decision and invited the family to take part in the review.",
+    "H": "The mother and grandmother met the lead reviewer, with an interpreter.",
+    "J": "The family read the final report with the lead reviewer before it was published.",
+}
+ACTIONS = (
+    ("Publish a one-page guide on sharing missed contact", 1, "Business unit"),
+    ("Train health staff on escalating missed appointments", 1, HEALTH_AGENCY),
+    ("Add the child's day to assessment templates", 2, "Children's social care"),
+    ("Audit records for the child's voice", 2, "NHS Exampleshire ICB"),
+)
+
+
+def actions(published: date, today: date, finished: bool) -> list[dict[str, Any]]:
+    """Return a review's actions: all complete, or under way with one running late."""
+    if finished:
+        return [
+            action(text, number, owner, published + timedelta(days=60 * n),
+                   "complete", published + timedelta(days=50 * n))
+            for n, (text, number, owner) in enumerate(ACTIONS, start=1)
+        ]  # fmt: skip
+    days = timedelta(days=1)
+    plan = [("complete", published + 30 * days), ("amber", today + 28 * days),
+            ("green", today + 84 * days), ("red", today - 14 * days)]  # fmt: skip
+    return [
+        action(text, number, owner, due, status, published + 25 * days)
+        for (text, number, owner), (status, due) in zip(ACTIONS, plan, strict=True)
+    ]
 
 
 # The children. Initials follow the case letters ("Child A" to "Child O") and the family names
@@ -661,7 +731,7 @@ STORIES: dict[str, Story] = {s.letter: s for s in [
     Story(
         letter="N", given="Nia", family="Dummyfield", age_days=5900, gender="female",
         ethnicity="mixed_white_black_african", died=False, abuse="suspected",
-        place="Home, Fictonbury", address=("21 Fancy Street", "Fictonbury", "EY7 1CE"),
+        place="Home, Fictonbury", address=("21 Fancy Street", "Fictonbury", "EY7 1DE"),
         legal=("none_known",), known_to_csc="previously", perpetrator=("other_relative",),
         happened="Nia, aged 16, took a serious overdose two weeks after telling a friend that "
         "a relative had sexually abused her.",

@@ -198,3 +198,9 @@ def deadlines(case: dict[str, Any], today: date) -> list[Deadline]:
             "panel_notice_sent",
         )
     return found
+
+
+def keep_until(case: dict[str, Any]) -> date | None:
+    """Return the first day a published report may come off the website, if published."""
+    published = case.get("key_dates", {}).get("published")
+    return clock.keep_published_until(date.fromisoformat(published)) if published else None

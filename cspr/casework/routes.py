@@ -90,6 +90,7 @@ def case_page(case_id: str) -> ResponseReturnValue:
         referral=get_store().get(form_ops.SUBMISSIONS, case["referral_id"]),
         can_sign_off=user["role"] == PARTNER and case["stage"] == "rapid_review",
         runs_cases=user["role"] == BUSINESS_UNIT,
+        keep_until=facts.keep_until(case),
     )
 
 
@@ -242,3 +243,6 @@ def init_app(app: Any) -> None:
     app.register_blueprint(bp)
     if cases.on_submitted not in form_ops.SUBMITTED_HOOKS:
         form_ops.SUBMITTED_HOOKS.append(cases.on_submitted)
+    from cspr.casework import demo  # the `flask --app app demo` command
+
+    demo.init_app(app)

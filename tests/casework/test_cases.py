@@ -168,6 +168,10 @@ def test_the_whole_path_with_refusals_that_say_why(app: Flask, people: dict) -> 
     with app.app_context():
         cases.set_key_date(bu, case_id, "published", date.today())
     _move(app, bu, case_id, "published")
+    client = app.test_client()
+    sign_in(client, "bu@testshire.example.org")
+    keep = clock.keep_published_until(date.today())
+    assert f"{keep:%A} {keep.day} {keep:%B %Y} at least" in client.get(f"/cases/{case_id}").text
     _move(app, bu, case_id, "action_plan")
     with pytest.raises(Refused, match="Every action"):
         _move(app, bu, case_id, "closed")
