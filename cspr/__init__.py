@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from cspr import admin, api, audit_trail, auth, main
+    from cspr import admin, api, audit_trail, auth, documents, exports, mail, main
     from cspr.casework import clock_routes
     from cspr.casework import routes as case_routes
     from cspr.formengine import registry, web
@@ -60,5 +60,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     audit_trail.init_app(app)
     clock_routes.init_app(app)
     case_routes.init_app(app)
+    documents.init_app(app)
+    exports.init_app(app)
+    mail.init_app(app)
     main.init_app(app)
     return app

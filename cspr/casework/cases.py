@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,6 +17,9 @@ CASES = "cases"
 REFERENCE_PREFIX = "CSPR"
 CASE_ROLES = {BUSINESS_UNIT, PARTNER, CHAIR}
 RUNS_CASES = {BUSINESS_UNIT}
+# Called with (case after the change, the new timeline events) whenever a case changes;
+# mail uses it to tell people, without casework knowing about mail.
+CASE_HOOKS: list[Callable[[dict[str, Any], list[dict[str, Any]]], None]] = []
 
 
 def _now() -> str:
@@ -36,7 +40,10 @@ def _add_events(case_id: str, *events: dict[str, Any], **changes: Any) -> dict[s
         case.update(changes)
         return case
 
-    return get_store().update(CASES, case_id, apply)
+    updated = get_store().update(CASES, case_id, apply)
+    for hook in CASE_HOOKS:
+        hook(updated, list(events))
+    return updated
 
 
 # --- Access ---------------------------------------------------------------------------------
@@ -109,6 +116,8 @@ def open_case(user: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any]:
     )
     store.update(forms.SUBMISSIONS, referral["id"], {"case_id": case["id"]})
     audit.record("create", "case", case["id"], {"reference": case["reference"]}, user=user)
+    for hook in CASE_HOOKS:
+        hook(case, list(case["events"]))
     return case
 
 
@@ -168,7 +177,7 @@ def move(user: dict[str, Any], case_id: str, to: str) -> dict[str, Any]:
     if to == "notified" and not case["key_dates"].get("notified"):
         changes["key_dates"] = {**case["key_dates"], "notified": date.today().isoformat()}
     text = f"Moved from {stages.label(case['stage'])} to {stages.label(to)}"
-    updated = _add_events(case_id, _event("stage", text, user), **changes)
+    updated = _add_events(case_id, {**_event("stage", text, user), "to": to}, **changes)
     audit.record("update", "case", case_id, {"stage": to}, user=user)
     return updated
 
