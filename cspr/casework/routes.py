@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from cspr.auth.roles import (
-    ADMIN,
+    AGENCY_USER,
     BUSINESS_UNIT,
     CHAIR,
     PARTNER,
@@ -48,7 +48,7 @@ def _case(case_id: str, action: str = "view") -> dict[str, Any]:
 
 
 @bp.route("/cases")
-@login_required
+@roles_required(AGENCY_USER, BUSINESS_UNIT, PARTNER, CHAIR)
 def register() -> ResponseReturnValue:
     """List the cases the user may see."""
     today = date.today()
@@ -108,7 +108,7 @@ def _refused(case_id: str, refused: Refused | Forbidden) -> ResponseReturnValue:
 
 
 @bp.route("/cases/<case_id>/move", methods=["POST"])
-@roles_required(BUSINESS_UNIT, ADMIN)
+@roles_required(BUSINESS_UNIT)
 def move(case_id: str) -> ResponseReturnValue:
     """Move the case to another stage."""
     to = request.form.get("to", "")

@@ -1,0 +1,260 @@
+"""Access matrix: every route in the URL map, tried by every role, against an explicit table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+
+from cspr import create_app
+from cspr.api import tokens
+from cspr.casework import calendar_settings
+from cspr.formengine import attachments
+from cspr.formengine import operations as form_ops
+from cspr.storage import close_store, get_store
+from tests.casework.test_cases import send
+from tests.conftest import make_user, sign_in
+
+OWNER, COLLEAGUE, OTHER = "agency_owner", "agency_colleague", "agency_other"
+PARTNER, BU, CHAIR, ADMIN, ANON = "partner", "business_unit", "chair", "admin", "anonymous"
+SIGNED_IN = {OWNER, COLLEAGUE, OTHER, PARTNER, BU, CHAIR, ADMIN}
+EVERYONE = SIGNED_IN | {ANON}
+CASE_ROLES = {PARTNER, BU, CHAIR}
+SEES_SUBMISSION = {OWNER, COLLEAGUE} | CASE_ROLES
+
+# Who may GET each endpoint (with the objects below filled into its URL).
+GET_ALLOWED: dict[str, set[str]] = {
+    "main.home": SIGNED_IN,
+    "main.accessibility": EVERYONE,
+    "main.privacy": EVERYONE,
+    "auth.sign_in": EVERYONE,
+    "auth.change_password": SIGNED_IN,
+    "admin.agencies": {ADMIN},
+    "admin.users": {ADMIN},
+    "admin.new_user": {ADMIN},
+    "admin.edit_user": {ADMIN},
+    "admin.decision_rules": {ADMIN},
+    "clock.closure_days": {ADMIN},
+    "clock.calculator": SIGNED_IN,
+    "audit_trail.trail": {ADMIN, CHAIR},
+    "cases.register": {OWNER, COLLEAGUE, OTHER} | CASE_ROLES,
+    "cases.case_page": {OWNER, COLLEAGUE} | CASE_ROLES,
+    "cases.dashboard": CASE_ROLES,
+    "forms.index": SIGNED_IN,
+    "forms.schema": SIGNED_IN,
+    "forms.resume": {OWNER},
+    "forms.page": {OWNER},
+    "forms.check": {OWNER},
+    "forms.delete": {OWNER},
+    "forms.view": SEES_SUBMISSION,
+    "forms.confirmation": SEES_SUBMISSION,
+    "forms.download": SEES_SUBMISSION,
+    "api.forms": SIGNED_IN,
+    "api.form_schema": SIGNED_IN,
+    "api.openapi": EVERYONE,
+    "api.submission": SEES_SUBMISSION,
+    "api.working_days": SIGNED_IN,
+}
+# Who may POST to each endpoint. Denials are tried for everyone else; allowed posts change
+# state, so the feature tests cover them.
+POST_ALLOWED: dict[str, set[str]] = {
+    "auth.sign_in": EVERYONE,
+    "auth.sign_out": EVERYONE,
+    "auth.change_password": SIGNED_IN,
+    "admin.agencies": {ADMIN},
+    "admin.agency_action": {ADMIN},
+    "admin.new_user": {ADMIN},
+    "admin.edit_user": {ADMIN},
+    "admin.user_action": {ADMIN},
+    "admin.decision_rules": {ADMIN},
+    "clock.closure_days": {ADMIN},
+    "clock.remove_closure_day": {ADMIN},
+    "clock.counting_rule": {ADMIN},
+    "cases.move": {BU},
+    "cases.key_date": {BU},
+    "cases.delay": {BU},
+    "cases.reconvene": {BU, PARTNER},
+    "cases.sign_off": {PARTNER},
+    "cases.start_form": CASE_ROLES,
+    "forms.start": SIGNED_IN,
+    "forms.page": {OWNER},
+    "forms.check": {OWNER},
+    "forms.delete": {OWNER},
+    "api.submit": SIGNED_IN,
+}
+DENIED = {401, 403, 404}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Build one partnership with a case, a sent referral, a draft and an attachment."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(tmp_path_factory.mktemp("matrix") / "data"),
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+        }
+    )
+    users = {
+        OWNER: make_user(app, "owner@a.example.org", "agency_user", agency="Agency A"),
+        COLLEAGUE: make_user(app, "colleague@a.example.org", "agency_user", agency="Agency A"),
+        OTHER: make_user(app, "other@b.example.org", "agency_user", agency="Agency B"),
+        PARTNER: make_user(app, "partner@p.example.org", "partner", partner="police"),
+        BU: make_user(app, "bu@p.example.org", "business_unit"),
+        CHAIR: make_user(app, "chair@p.example.org", "chair"),
+        ADMIN: make_user(app, "admin@p.example.org", "admin"),
+    }
+    referral = send(app, users[OWNER], "referral")
+    with app.app_context():
+        store = get_store()
+        case = store.find("cases")[0]
+        draft = form_ops.start_draft(users[OWNER], "referral")
+        upload = FileStorage(filename="note.pdf", content_type="application/pdf")
+        attachment = attachments.save(users[OWNER], referral["id"], upload, b"%PDF-1.4\n")
+        closure = calendar_settings.add_closure_day(None, _next_weekday(), "Training day")
+        agency = store.find("agencies")[0]
+        keys = {role: tokens.create_token(user["email"])[0] for role, user in users.items()}
+    clients: dict[str, FlaskClient] = {ANON: app.test_client()}
+    for role, user in users.items():
+        clients[role] = app.test_client()
+        assert sign_in(clients[role], user["email"]).status_code == 302, role
+    params = {
+        "case_id": case["id"],
+        "submission_id": referral["id"],
+        "draft_id": draft["id"],
+        "file_id": attachment["file_id"],
+        "form_id": "referral",
+        "version": 1,
+        "page_id": "about-you",
+        "user_id": users[OTHER]["id"],
+        "agency_id": agency["id"],
+        "closure_id": closure["id"],
+    }
+    yield {"app": app, "clients": clients, "params": params, "tokens": keys}
+    close_store(app)
+
+
+def _next_weekday() -> Any:
+    from datetime import date, timedelta
+
+    from cspr.casework import clock
+
+    day = date.today() + timedelta(days=30)
+    while not clock.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _url(app: Flask, rule: Any, params: dict[str, Any], action: str | None = None) -> str:
+    values = {name: params[name] for name in rule.arguments if name != "action"}
+    if "action" in rule.arguments:
+        values["action"] = action or "disable"
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(rule.endpoint, **values)
+    if rule.endpoint == "api.working_days":
+        url += "?from=2026-12-24&days=5"
+    return url
+
+
+def _request(world: dict[str, Any], role: str, method: str, url: str) -> Any:
+    client = world["clients"][role]
+    headers = {}
+    if url.startswith("/api/") and role != ANON:
+        headers["Authorization"] = f"Bearer {world['tokens'][role]}"
+    if method == "GET":
+        return client.get(url, headers=headers)
+    page = world["clients"][role].get("/sign-in" if role == ANON else "/privacy")
+    data = {"csrf_token": csrf_token_or_none(page.text)}
+    if url.startswith("/api/"):
+        return client.post(url, json={"answers": {}}, headers=headers)
+    return client.post(url, data=data, headers=headers)
+
+
+def csrf_token_or_none(html: str) -> str:
+    """Return the page's CSRF token (every page with a sign-out form has one), or ''."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return match.group(1) if match else ""
+
+
+def _denied(response: Any) -> bool:
+    """Say whether a response refused access (or sent an anonymous visitor to sign in)."""
+    if response.status_code in DENIED:
+        return True
+    return response.status_code == 302 and "/sign-in" in response.headers.get("Location", "")
+
+
+def test_every_route_is_in_the_table(world: dict[str, Any]) -> None:
+    app = world["app"]
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    gets = {r.endpoint for r in rules if "GET" in (r.methods or set())}
+    posts = {r.endpoint for r in rules if "POST" in (r.methods or set())}
+    assert gets == set(GET_ALLOWED), f"add these to GET_ALLOWED: {gets ^ set(GET_ALLOWED)}"
+    assert posts == set(POST_ALLOWED), f"add these to POST_ALLOWED: {posts ^ set(POST_ALLOWED)}"
+
+
+def test_get_matrix(world: dict[str, Any]) -> None:
+    app = world["app"]
+    problems = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static" or "GET" not in (rule.methods or set()):
+            continue
+        url = _url(app, rule, world["params"])
+        for role in sorted(EVERYONE):
+            response = _request(world, role, "GET", url)
+            allowed = role in GET_ALLOWED[rule.endpoint]
+            if allowed and (_denied(response) or response.status_code >= 500):
+                problems.append(f"{role} refused {url}: {response.status_code}")
+            if not allowed and not _denied(response):
+                problems.append(f"{role} ALLOWED {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_post_denials(world: dict[str, Any]) -> None:
+    app = world["app"]
+    problems = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static" or "POST" not in (rule.methods or set()):
+            continue
+        url = _url(app, rule, world["params"])
+        for role in sorted(EVERYONE - POST_ALLOWED[rule.endpoint]):
+            response = _request(world, role, "POST", url)
+            if not _denied(response):
+                problems.append(f"{role} ALLOWED POST {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+    with app.app_context():
+        store = get_store()
+        assert store.get("cases", world["params"]["case_id"])["stage"] == "referral"
+        assert store.get("submissions", world["params"]["draft_id"]) is not None
+        assert not store.get("users", world["params"]["user_id"])["disabled"]
+
+
+def test_guessed_ids_are_not_found(world: dict[str, Any]) -> None:
+    guesses = [
+        "/cases/01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+        "/submissions/01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+        "/drafts/01ZZZZZZZZZZZZZZZZZZZZZZZZ/check",
+        "/files/" + "0" * 32,
+        "/api/submissions/01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+    ]
+    for role in (OWNER, BU, CHAIR):
+        for url in guesses:
+            assert _request(world, role, "GET", url).status_code == 404, (role, url)
+
+
+def test_csrf_is_refused_on_every_post_route(world: dict[str, Any]) -> None:
+    app = world["app"]
+    client = world["clients"][ADMIN]
+    for rule in app.url_map.iter_rules():
+        if "POST" not in (rule.methods or set()) or rule.endpoint.startswith("api."):
+            continue
+        url = _url(app, rule, world["params"])
+        response = client.post(url, data={})
+        assert response.status_code == 400, (url, response.status_code)
+        assert "security token" in response.text, url
