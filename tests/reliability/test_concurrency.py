@@ -49,6 +49,7 @@ def test_backup_and_users_create_during_load(tmp_path: Path) -> None:
                 "--password-stdin",
                 stdin=PASSWORD + "\n",
             )
+            before_backup = len(acknowledged)
             server.flask("backup", str(tmp_path / f"backup{index}.tar.gz"))
         at_backup = len(acknowledged)
     finally:
