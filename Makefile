@@ -52,6 +52,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/bandit -q -c pyproject.toml -r cspr -ll
 
 bench: setup-test
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run_all.py
 
 clean:
