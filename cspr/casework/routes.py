@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -94,17 +95,34 @@ def case_page(case_id: str) -> ResponseReturnValue:
     )
 
 
-def _done(case_id: str, message: str) -> ResponseReturnValue:
-    """Return to the case page with a message."""
+def _act(
+    case_id: str,
+    change: Callable[[], Any],
+    message: str = "",
+    after: Callable[[Any], ResponseReturnValue] | None = None,
+) -> ResponseReturnValue:
+    """Run one change to a case, then say what happened on its page (or why nothing did)."""
+    try:
+        result = change()
+    except NotFound:
+        abort(404)
+    except (Refused, Forbidden) as refused:
+        text = (
+            refused.message if isinstance(refused, Refused) else "You cannot do that on this case"
+        )
+        flash(text, "error")
+        return redirect(url_for("cases.case_page", case_id=case_id))
+    if after is not None:
+        return after(result)
     flash(message, "success")
     return redirect(url_for("cases.case_page", case_id=case_id))
 
 
-def _refused(case_id: str, refused: Refused | Forbidden) -> ResponseReturnValue:
-    """Return to the case page explaining why nothing changed."""
-    message = refused.message if isinstance(refused, Refused) else "You cannot do that on this case"
-    flash(message, "error")
-    return redirect(url_for("cases.case_page", case_id=case_id))
+def _date_from(prefix: str, name: str, field: str) -> date:
+    """Read a GOV.UK date input posted with this prefix."""
+    form = request.form
+    day, month, year = (form.get(f"{prefix}-{part}", "") for part in ("day", "month", "year"))
+    return read_date(day, month, year, name, field)
 
 
 @bp.route("/cases/<case_id>/move", methods=["POST"])
@@ -112,39 +130,31 @@ def _refused(case_id: str, refused: Refused | Forbidden) -> ResponseReturnValue:
 def move(case_id: str) -> ResponseReturnValue:
     """Move the case to another stage."""
     to = request.form.get("to", "")
-    try:
-        cases.move(_user(), case_id, to)
-    except NotFound:
-        abort(404)
-    except (Refused, Forbidden) as refused:
-        return _refused(case_id, refused)
-    return _done(case_id, f"The case is now at: {stages.label(to)}.")
+    return _act(
+        case_id,
+        lambda: cases.move(_user(), case_id, to),
+        f"The case is now at: {stages.label(to)}.",
+    )
 
 
 @bp.route("/cases/<case_id>/forms/<form_id>", methods=["POST"])
 @roles_required(BUSINESS_UNIT, PARTNER, CHAIR)
 def start_form(case_id: str, form_id: str) -> ResponseReturnValue:
     """Start one of the case's forms, prefilled from its earlier forms."""
-    try:
-        draft = cases.start_case_form(_user(), case_id, form_id)
-    except NotFound:
-        abort(404)
-    except (Refused, Forbidden) as refused:
-        return _refused(case_id, refused)
-    return redirect(url_for("forms.resume", draft_id=draft["id"]))
+    return _act(
+        case_id,
+        lambda: cases.start_case_form(_user(), case_id, form_id),
+        after=lambda draft: redirect(url_for("forms.resume", draft_id=draft["id"])),
+    )
 
 
 @bp.route("/cases/<case_id>/sign-off", methods=["POST"])
 @roles_required(PARTNER)
 def sign_off(case_id: str) -> ResponseReturnValue:
     """Sign off the rapid review for the partner's organisation."""
-    try:
-        cases.sign_off(_user(), case_id)
-    except NotFound:
-        abort(404)
-    except (Refused, Forbidden) as refused:
-        return _refused(case_id, refused)
-    return _done(case_id, "You have signed off the rapid review.")
+    return _act(
+        case_id, lambda: cases.sign_off(_user(), case_id), "You have signed off the rapid review."
+    )
 
 
 @bp.route("/cases/<case_id>/reconvene", methods=["POST"])
@@ -152,42 +162,30 @@ def sign_off(case_id: str) -> ResponseReturnValue:
 def reconvene(case_id: str) -> ResponseReturnValue:
     """Record the outcome of reconvening after a Panel challenge."""
     form = request.form
-    try:
-        cases.record_reconvene(
+    return _act(
+        case_id,
+        lambda: cases.record_reconvene(
             _user(),
             case_id,
             form.get("outcome", ""),
             form.get("revised", ""),
             form.get("justification", ""),
-        )
-    except NotFound:
-        abort(404)
-    except (Refused, Forbidden) as refused:
-        return _refused(case_id, refused)
-    return _done(case_id, "The outcome of the reconvened discussion has been recorded.")
+        ),
+        "The outcome of the reconvened discussion has been recorded.",
+    )
 
 
 @bp.route("/cases/<case_id>/key-date", methods=["POST"])
 @roles_required(BUSINESS_UNIT)
 def key_date(case_id: str) -> ResponseReturnValue:
     """Record one of the case's key dates."""
-    form = request.form
-    key = form.get("key", "")
+    key = request.form.get("key", "")
     name = facts.KEY_DATES.get(key, "date").lower()
-    try:
-        when = read_date(
-            form.get("when-day", ""),
-            form.get("when-month", ""),
-            form.get("when-year", ""),
-            name,
-            "when",
-        )
-        cases.set_key_date(_user(), case_id, key, when)
-    except NotFound:
-        abort(404)
-    except (Refused, Forbidden) as refused:
-        return _refused(case_id, refused)
-    return _done(case_id, f"{facts.KEY_DATES[key]} has been recorded.")
+    return _act(
+        case_id,
+        lambda: cases.set_key_date(_user(), case_id, key, _date_from("when", name, "when")),
+        f"{facts.KEY_DATES.get(key, 'The date')} has been recorded.",
+    )
 
 
 @bp.route("/cases/<case_id>/delay", methods=["POST"])
@@ -195,22 +193,17 @@ def key_date(case_id: str) -> ResponseReturnValue:
 def delay(case_id: str) -> ResponseReturnValue:
     """Record an approved delay to publication."""
     form = request.form
-    try:
-        new_date = read_date(
-            form.get("new-day", ""),
-            form.get("new-month", ""),
-            form.get("new-year", ""),
-            "new publication date",
-            "new_date",
-        )
-        cases.record_delay(
-            _user(), case_id, form.get("reason", ""), form.get("approved_by", ""), new_date
-        )
-    except NotFound:
-        abort(404)
-    except (Refused, Forbidden) as refused:
-        return _refused(case_id, refused)
-    return _done(case_id, "The delay has been recorded.")
+    return _act(
+        case_id,
+        lambda: cases.record_delay(
+            _user(),
+            case_id,
+            form.get("reason", ""),
+            form.get("approved_by", ""),
+            _date_from("new", "new publication date", "new_date"),
+        ),
+        "The delay has been recorded.",
+    )
 
 
 @bp.route("/dashboard")

@@ -30,20 +30,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "--password-stdin",
         stdin=PASSWORD + "\n",
     )
-    server.flask("agencies", "add", "Testshire Community Health")
-    server.flask(
-        "users",
-        "create",
-        AGENCY_EMAIL,
-        "--role",
-        "agency_user",
-        "--name",
-        "Hana Visitor",
-        "--agency",
-        "Testshire Community Health",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    server.add_agency_user(AGENCY_EMAIL)
     server.start()
     yield server
     server.stop()

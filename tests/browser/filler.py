@@ -77,7 +77,8 @@ def fill_form(page: Page, form_id: str, answers: dict[str, Any], declare: bool =
                 continue
             shown = page.locator(f'[id^="{field["name"]}-"][class="cspr-group-item"]').count()
             for _ in range(len(value) - shown):
-                page.locator(f'button[value="add:{field["name"]}"]').click()
+                with page.expect_navigation():  # the page comes back with one more item
+                    page.locator(f'button[value="add:{field["name"]}"]').click()
             subs = {s["name"]: s for s in field["fields"]}
             for index, item in enumerate(value):
                 for sub_name, sub_value in item.items():

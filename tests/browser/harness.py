@@ -80,6 +80,29 @@ class LiveServer:
             raise RuntimeError(f"flask {' '.join(args)} failed: {result.stderr or result.stdout}")
         return result.stdout
 
+    def add_user(
+        self, email: str, role: str, *extra: str, password: str = "correct horse battery staple"
+    ) -> None:
+        """Create an account through the real CLI, with any --name/--agency/--partner options."""
+        self.flask(
+            "users",
+            "create",
+            email,
+            "--role",
+            role,
+            *extra,
+            "--password-stdin",
+            stdin=password + "\n",
+        )
+
+    def add_agency_user(
+        self, email: str, name: str = "Hana Visitor", agency: str = "Testshire Community Health"
+    ) -> None:
+        """Add an agency (if new) and a member of its staff."""
+        if agency not in self.flask("agencies", "list"):
+            self.flask("agencies", "add", agency)
+        self.add_user(email, "agency_user", "--name", name, "--agency", agency)
+
     def start(self) -> None:
         """Start waitress and wait until it answers."""
         self.process = subprocess.Popen(

@@ -18,20 +18,7 @@ pytestmark = pytest.mark.browser
 def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Serve the example forms, with one agency user."""
     server = LiveServer(tmp_path_factory.mktemp("examples") / "data", ROOT / "forms" / "examples")
-    server.flask("agencies", "add", "Testshire Community Health")
-    server.flask(
-        "users",
-        "create",
-        AGENCY_EMAIL,
-        "--role",
-        "agency_user",
-        "--name",
-        "Hana Visitor",
-        "--agency",
-        "Testshire Community Health",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    server.add_agency_user(AGENCY_EMAIL)
     server.start()
     yield server
     server.stop()

@@ -31,20 +31,7 @@ def case_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """Serve the shipped forms with a business unit, three partners and an agency user."""
     server = LiveServer(tmp_path_factory.mktemp("case") / "data")
     password = PASSWORD + "\n"
-    server.flask("agencies", "add", "Testshire Community Health")
-    server.flask(
-        "users",
-        "create",
-        AGENCY_EMAIL,
-        "--role",
-        "agency_user",
-        "--name",
-        "Hana Visitor",
-        "--agency",
-        "Testshire Community Health",
-        "--password-stdin",
-        stdin=password,
-    )
+    server.add_agency_user(AGENCY_EMAIL)
     server.flask(
         "users",
         "create",

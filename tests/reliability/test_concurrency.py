@@ -8,28 +8,14 @@ from pathlib import Path
 import pytest
 
 from cspr.storage import Store, restore
-from tests.browser.harness import ROOT, LiveServer
 from tests.conftest import PASSWORD
-from tests.reliability.test_crash import _load
+from tests.reliability.test_crash import _load, server_with_token
 
 pytestmark = pytest.mark.slow
 
 
 def test_backup_and_users_create_during_load(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path / "data", ROOT / "forms" / "examples")
-    server.flask("agencies", "add", "Testshire Community Health")
-    server.flask(
-        "users",
-        "create",
-        "load@testshire.example.org",
-        "--role",
-        "agency_user",
-        "--agency",
-        "Testshire Community Health",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
-    token = server.flask("tokens", "create", "load@testshire.example.org").strip().splitlines()[-1]
+    server, token = server_with_token(tmp_path / "data")
     server.start()
     acknowledged: list[str] = []
     stop = threading.Event()

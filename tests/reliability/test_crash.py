@@ -14,7 +14,6 @@ import pytest
 
 from cspr.storage import Store
 from tests.browser.harness import ROOT, LiveServer
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
 TRIALS = 10
@@ -49,21 +48,16 @@ def _load(server: LiveServer, token: str, acknowledged: list[str], stop: threadi
             acknowledged.append(sent)
 
 
+def server_with_token(data_dir: Path) -> tuple[LiveServer, str]:
+    """Make a server on the example forms with one agency user; return it and their API token."""
+    server = LiveServer(data_dir, ROOT / "forms" / "examples")
+    email = "load@testshire.example.org"
+    server.add_agency_user(email, name="Load Tester")
+    return server, server.flask("tokens", "create", email).strip().splitlines()[-1]
+
+
 def test_kill_nine_under_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path / "data", ROOT / "forms" / "examples")
-    server.flask("agencies", "add", "Testshire Community Health")
-    server.flask(
-        "users",
-        "create",
-        "load@testshire.example.org",
-        "--role",
-        "agency_user",
-        "--agency",
-        "Testshire Community Health",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
-    token = server.flask("tokens", "create", "load@testshire.example.org").strip().splitlines()[-1]
+    server, token = server_with_token(tmp_path / "data")
     acknowledged: list[str] = []
     rng = random.Random(20261122)  # noqa: S311 (test timing, not security)
     for trial in range(TRIALS):

@@ -12,30 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import ROOT, LiveServer
 from tests.conftest import PASSWORD
-from tests.reliability.test_crash import _post
+from tests.reliability.test_crash import _post, server_with_token
 
 pytestmark = pytest.mark.slow
 SECONDS = 3
 
 
 def test_concurrent_form_pages_and_submissions_without_errors(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path / "data", ROOT / "forms" / "examples")
-    server.flask("agencies", "add", "Testshire Community Health")
+    server, token = server_with_token(tmp_path / "data")
     email = "load@testshire.example.org"
-    server.flask(
-        "users",
-        "create",
-        email,
-        "--role",
-        "agency_user",
-        "--agency",
-        "Testshire Community Health",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
-    token = server.flask("tokens", "create", email).strip().splitlines()[-1]
     server.start()
     try:
         jar = http.cookiejar.CookieJar()
