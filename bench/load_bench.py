@@ -41,7 +41,8 @@ end
 POST_LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"answers": {"child_name": "Load Test", "date_of_birth": "2018-04-03", "update": "Steady."}}'
+wrk.body = '{"answers": {"child_name": "Load Test", "date_of_birth": "2018-04-03", '
+  .. '"update": "Steady."}}'
 """
 
 

@@ -40,12 +40,16 @@ _LOCK_FILES = {WRITE_LOCK_FILE, COMPACT_LOCK_FILE, OPEN_LOCK_FILE, "audit.lock"}
 # The app makes a secret key at start-up, even for `flask restore` on a new machine: that
 # alone is not data, and the backup's own key replaces it.
 _NOT_DATA_ALONE = {"secret_key"}
+# Finished exports are short-lived copies of data already in the store: not worth backing up.
+_TEMPORARY_FOLDERS = {"exports"}
 
 
 def _is_skipped(relative: PurePosixPath) -> bool:
     """Leave out lock files (they hold no data) and temporary files of unfinished writes."""
     name = relative.name
     if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+        return True
+    if relative.parts and relative.parts[0] in _TEMPORARY_FOLDERS:
         return True
     return relative.parent == PurePosixPath(STORE_SUBDIR) and name in _LOCK_FILES
 

@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 from cspr import create_app
 from cspr.api import tokens
 from cspr.casework import calendar_settings
+from cspr.exports import jobs as export_jobs
 from cspr.formengine import attachments
 from cspr.formengine import operations as form_ops
 from cspr.storage import close_store, get_store
@@ -59,6 +60,12 @@ GET_ALLOWED: dict[str, set[str]] = {
     "api.openapi": EVERYONE,
     "api.submission": SEES_SUBMISSION,
     "api.working_days": SIGNED_IN,
+    "exports.index": {OWNER, COLLEAGUE, OTHER} | CASE_ROLES,
+    "exports.form": {OWNER, COLLEAGUE, OTHER} | CASE_ROLES,
+    "exports.audit_workbook": {BU, CHAIR},
+    "exports.yearly_figures": CASE_ROLES,
+    "exports.job": {BU},  # a background export is its requester's alone
+    "exports.job_download": {BU},
 }
 # Who may POST to each endpoint. Denials are tried for everyone else; allowed posts change
 # state, so the feature tests cover them.
@@ -86,6 +93,11 @@ POST_ALLOWED: dict[str, set[str]] = {
     "forms.check": {OWNER},
     "forms.delete": {OWNER},
     "api.submit": SIGNED_IN,
+    "exports.form": {OWNER, COLLEAGUE, OTHER} | CASE_ROLES,
+    "exports.register": CASE_ROLES,
+    "exports.tracker": CASE_ROLES,
+    "exports.audit_workbook": {BU, CHAIR},
+    "exports.yearly_download": CASE_ROLES,
 }
 DENIED = {401, 403, 404}
 
@@ -118,6 +130,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         attachment = attachments.save(users[OWNER], referral["id"], upload, b"%PDF-1.4\n")
         closure = calendar_settings.add_closure_day(None, _next_weekday(), "Training day")
         agency = store.find("agencies")[0]
+        job = store.insert("export_jobs", {
+            "user_id": users[BU]["id"], "status": "done", "filename": "register.xlsx",
+            "kind": "form", "rows_total": 1, "rows_done": 1,
+        })
+        export_jobs.result_path(job).write_bytes(b"PK\x03\x04 finished")
         keys = {role: tokens.create_token(user["email"])[0] for role, user in users.items()}
     clients: dict[str, FlaskClient] = {ANON: app.test_client()}
     for role, user in users.items():
@@ -133,7 +150,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "page_id": "about-you",
         "user_id": users[OTHER]["id"],
         "agency_id": agency["id"],
-        "closure_id": closure["id"],
+        "closure_id": closure["id"], "job_id": job["id"],
     }
     yield {"app": app, "clients": clients, "params": params, "tokens": keys}
     close_store(app)

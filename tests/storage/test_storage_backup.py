@@ -227,3 +227,19 @@ def test_backup_inside_the_data_dir_is_refused(store: Store) -> None:
 def test_missing_backup_file(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="There is no backup file"):
         restore(tmp_path / "nope.tar.gz", tmp_path / "target")
+
+
+def test_backup_leaves_out_finished_exports(tmp_path: Path) -> None:
+    from cspr.storage import Store, backup
+
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.insert("t", {"n": 1})
+        (data / "exports").mkdir()
+        (data / "exports" / "job.xlsx").write_bytes(b"PK\x03\x04 a finished export")
+        (data / "files").mkdir(exist_ok=True)
+        (data / "files" / "kept.pdf").write_bytes(b"%PDF-1.4")
+        manifest = backup(store, tmp_path / "b.tar.gz")
+    names = " ".join(str(entry) for entry in manifest["files"])
+    assert "kept.pdf" in names
+    assert "job.xlsx" not in names

@@ -1,0 +1,222 @@
+"""Case workbooks made with openpyxl: the case register and the action plan tracker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cspr.casework import facts, stages
+from cspr.exports.columns import iso_date, uk_time
+from cspr.exports.xlsx_stream import clean_text
+from cspr.formengine.operations import SUBMISSIONS
+from cspr.storage import get_store
+
+DATE_FORMAT = "d mmm yyyy"
+DATETIME_FORMAT = "d mmm yyyy hh:mm"
+DEADLINES = [
+    "Serious incident notification",
+    "Rapid review",
+    "Review published",
+    "Final report to the Panel and Secretary of State",
+]
+STATES = {"met": "Met", "missed": "Missed", "overdue": "Overdue", "due_soon": "Due soon",
+          "due": "Due"}  # fmt: skip
+PANEL_VIEWS = {"agree": "Agreed", "challenge": "Challenged"}
+RAG = {"red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete"}
+# GOV.UK colours: red, yellow (amber), green and mid-grey, with text that reads on each.
+RAG_FILLS = {"Red": ("D4351C", "FFFFFF"), "Amber": ("FFDD00", "0B0C0C"),
+             "Green": ("00703C", "FFFFFF"), "Complete": ("B1B4B6", "0B0C0C")}  # fmt: skip
+LATE_FILL = PatternFill("solid", start_color="F6D7D2", end_color="F6D7D2")
+LATE_FONT = Font(color="942514", bold=True)
+MET_FILL = PatternFill("solid", start_color="CCE2D8", end_color="CCE2D8")
+
+
+@dataclass
+class Heading:
+    """One column of a report sheet: its heading, width and number format."""
+
+    text: str
+    width: float = 16.0
+    number_format: str | None = None
+
+
+def table_sheet(ws: Worksheet, headings: Sequence[Heading], rows: Sequence[Sequence[Any]]) -> None:
+    """Fill a sheet with a bold frozen header row, rows, widths, formats and an autofilter."""
+    ws.append([h.text for h in headings])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        ws.append([clean_text(v) if isinstance(v, str) else v for v in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # someone's text, never a formula for Excel to run
+    for number, heading in enumerate(headings, start=1):
+        letter = get_column_letter(number)
+        ws.column_dimensions[letter].width = heading.width
+        if heading.number_format:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=number, max_col=number):
+                cell.number_format = heading.number_format
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(headings))
+    ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
+
+
+def save(book: Workbook, out: IO[bytes]) -> None:
+    """Write a workbook to an open binary file."""
+    book.save(out)
+
+
+# --- The case register ----------------------------------------------------------------------
+
+
+def register_headings() -> list[Heading]:
+    """Return the case register's columns: case, stage, key dates and every deadline."""
+    headings = [
+        Heading("Reference", 17), Heading("Stage", 22), Heading("Opened", 17, DATETIME_FORMAT),
+        Heading("Decision", 34), Heading("Panel response", 14),
+    ]  # fmt: skip
+    headings += [Heading(label, 16, DATE_FORMAT) for label in facts.KEY_DATES.values()]
+    for name in DEADLINES:
+        headings += [Heading(f"{name}: due", 16, DATE_FORMAT), Heading(f"{name}: met?", 14)]
+    return headings
+
+
+def register_rows(case_list: list[dict[str, Any]], today: date) -> list[list[Any]]:
+    """Return one row per case with its key dates and whether each deadline was met."""
+    rows = []
+    for case in case_list:
+        key_dates = case.get("key_dates", {})
+        found = {d.name: d.status for d in facts.deadlines(case, today)}
+        row: list[Any] = [
+            case["reference"],
+            stages.label(case["stage"]),
+            uk_time(case.get("opened_at")),
+            _decision(case.get("decision")),
+            PANEL_VIEWS.get(case.get("panel_view") or "", ""),
+        ]
+        row += [iso_date(key_dates.get(key)) for key in facts.KEY_DATES]
+        for name in DEADLINES:
+            status = found.get(name)
+            row += [status.due, STATES[status.state]] if status else [None, None]
+        rows.append(row)
+    return rows
+
+
+def _decision(decision: str | None) -> str:
+    """Return the decision in words, starting with a capital."""
+    text = facts.DECISIONS.get(decision or "", "")
+    return text[:1].upper() + text[1:]
+
+
+def write_register(case_list: list[dict[str, Any]], today: date, out: IO[bytes]) -> int:
+    """Write the case register workbook and return its number of rows."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None  # nosec B101  # a new workbook always has a sheet
+    ws.title = "Case register"
+    headings = register_headings()
+    rows = register_rows(case_list, today)
+    table_sheet(ws, headings, rows)
+    first = 6 + len(facts.KEY_DATES)
+    end = max(len(rows) + 1, 2)
+    for offset in range(len(DEADLINES)):
+        letter = get_column_letter(first + offset * 2 + 1)
+        cells = f"{letter}2:{letter}{end}"
+        for late in ('"Missed"', '"Overdue"'):
+            ws.conditional_formatting.add(
+                cells, CellIsRule(operator="equal", formula=[late], fill=LATE_FILL, font=LATE_FONT)
+            )
+        ws.conditional_formatting.add(
+            cells, CellIsRule(operator="equal", formula=['"Met"'], fill=MET_FILL)
+        )
+    save(book, out)
+    return len(rows)
+
+
+# --- The action plan tracker ----------------------------------------------------------------
+
+TRACKER = [
+    Heading("Case", 17), Heading("Review", 20), Heading("Plan updated", 14, DATE_FORMAT),
+    Heading("Action", 8), Heading("Recommendation", 15), Heading("What will be done", 50),
+    Heading("Owning agency", 28), Heading("Action lead", 24), Heading("Due", 14, DATE_FORMAT),
+    Heading("Status", 12), Heading("Completed", 14, DATE_FORMAT), Heading("Overdue", 10),
+    Heading("Progress update", 50), Heading("Evidence of impact", 50),
+]  # fmt: skip
+DUE_COLUMN, STATUS_COLUMN = "I", "J"
+
+
+def latest_plans(case_refs: dict[str, str]) -> list[dict[str, Any]]:
+    """Return the newest sent action plan of each case the user may see (plans are updates)."""
+    newest: dict[str, dict[str, Any]] = {}
+    plans = get_store().find(
+        SUBMISSIONS,
+        where={"form_id": "action_plan", "status": "submitted"},
+        predicate=lambda s: s.get("case_id") in case_refs,
+    )
+    for plan in plans:
+        answers = plan.get("answers") or {}
+        key = (answers.get("plan_updated_date") or "", plan.get("submitted_at") or "")
+        current = newest.get(plan["case_id"])
+        if current is None or key > current["_key"]:
+            newest[plan["case_id"]] = {**plan, "_key": key}
+    return sorted(newest.values(), key=lambda p: case_refs[p["case_id"]])
+
+
+def tracker_rows(
+    plans: list[dict[str, Any]], case_refs: dict[str, str], today: date
+) -> list[list[Any]]:
+    """Return one row per action, with its RAG status and whether it is overdue."""
+    rows = []
+    for plan in plans:
+        answers = plan.get("answers") or {}
+        for number, action in enumerate(answers.get("actions") or [], start=1):
+            due = iso_date(action.get("due_date"))
+            status = RAG.get(action.get("rag_status") or "", "")
+            overdue = bool(due and due < today and status != "Complete")
+            rows.append([
+                case_refs.get(plan.get("case_id") or "", ""), answers.get("review_name"),
+                iso_date(answers.get("plan_updated_date")), number,
+                action.get("recommendation_number"), action.get("action_text"),
+                action.get("owning_agency"), action.get("action_lead"), due, status,
+                iso_date(action.get("completed_date")), "Yes" if overdue else "No",
+                action.get("progress_update"), action.get("evidence_of_impact"),
+            ])  # fmt: skip
+    return rows
+
+
+def write_tracker(rows: list[list[Any]], out: IO[bytes]) -> int:
+    """Write the tracker with RAG colours and overdue actions highlighted; return its rows."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None  # nosec B101  # a new workbook always has a sheet
+    ws.title = "Action plan tracker"
+    table_sheet(ws, TRACKER, rows)
+    end = max(len(rows) + 1, 2)
+    status_cells = f"{STATUS_COLUMN}2:{STATUS_COLUMN}{end}"
+    for text, (fill, font) in RAG_FILLS.items():
+        ws.conditional_formatting.add(
+            status_cells,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{text}"'],
+                fill=PatternFill("solid", start_color=fill, end_color=fill),
+                font=Font(color=font, bold=True),
+            ),
+        )
+    # Worked out again when the file is opened, so an action that falls due later shows too.
+    overdue = f'AND(${DUE_COLUMN}2<>"",${DUE_COLUMN}2<TODAY(),${STATUS_COLUMN}2<>"Complete")'
+    last = get_column_letter(len(TRACKER))
+    ws.conditional_formatting.add(
+        f"A2:{last}{end}", FormulaRule(formula=[overdue], fill=LATE_FILL, font=LATE_FONT)
+    )
+    save(book, out)
+    return len(rows)

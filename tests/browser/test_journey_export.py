@@ -1,0 +1,138 @@
+"""Journey 6: the business unit reads the dashboard charts and downloads workbooks from Exports."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from cspr.casework.demo import DEMO_PASSWORD
+from tests.browser.harness import LiveServer, check_page
+
+pytestmark = pytest.mark.browser
+BU_EMAIL = "bu@demo.example.org"
+CHAIR_EMAIL = "chair@demo.example.org"
+
+
+@dataclass
+class DemoServer(LiveServer):
+    """A live server on the demo partnership, with export settings of its own."""
+
+    background_rows: int = 8000
+
+    def env(self) -> dict[str, str]:
+        """Add the export threshold to the server's environment."""
+        return {**super().env(), "CSPR_EXPORT_BACKGROUND_ROWS": str(self.background_rows)}
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """Serve the demo partnership; workbooks of more than 14 rows are made in the background."""
+    server = DemoServer(tmp_path_factory.mktemp("export-journey") / "data", background_rows=14)
+    server.flask("demo")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _sign_in(page: Page, server: LiveServer, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(server.url + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def _date(page: Page, legend: str, day: str, month: str, year: str) -> None:
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
+def _saved(download_path: str | None, tmp_path: Path, name: str) -> Path:
+    assert download_path is not None
+    target = tmp_path / name
+    Path(download_path).replace(target)
+    return target
+
+
+def test_dashboard_charts_and_workbook_downloads(
+    page: Page, demo_server: DemoServer, tmp_path: Path
+) -> None:
+    server = demo_server
+    _sign_in(page, server, BU_EMAIL)
+
+    page.get_by_role("link", name="Deadlines").click()
+    expect(page.get_by_role("img", name="Cases by stage")).to_be_visible()
+    expect(page.get_by_role("img", name="Rapid reviews: on time and late, month by month"))\
+        .to_be_visible()  # fmt: skip
+    page.get_by_text("Show the data: cases by stage").click()
+    expect(page.get_by_role("table", name="Cases by stage")).to_be_visible()
+    check_page(page, "dashboard with charts")
+
+    page.get_by_role("link", name="Exports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exports")
+    check_page(page, "exports")
+
+    # A small workbook comes straight back as a download.
+    page.get_by_role("link", name="Export Action plan").click()
+    check_page(page, "export a form")
+    page.get_by_role("button", name="Download").click()
+    expect(page.get_by_role("link", name="Select a format")).to_be_visible()
+    assert page.title().startswith("Error: ")
+    check_page(page, "export a form with an error")
+    page.get_by_label("Excel workbook (XLSX)").check()
+    with page.expect_download() as form_download:
+        page.get_by_role("button", name="Download").click()
+    book = load_workbook(_saved(form_download.value.path(), tmp_path, "action_plan.xlsx"))
+    assert book.sheetnames == ["Action plan", "The review's recommendations", "Actions"]
+    assert book["Actions"].freeze_panes == "A2"
+
+    # A bigger one (the 15-case register; more than 14 rows here) is made in the background.
+    page.get_by_role("link", name="Back").click()
+    page.get_by_role("button", name="Download the case register (XLSX)").click()
+    expect(page.get_by_text("Your export is ready")).to_be_visible(timeout=20_000)
+    check_page(page, "background export ready")
+    with page.expect_download() as job_download:
+        page.get_by_role("button", name="Download case-register").click()
+    register = load_workbook(_saved(job_download.value.path(), tmp_path, "register.xlsx"))
+    assert register.sheetnames == ["Case register"]
+    assert register.worksheets[0].max_row == 16
+    assert os.stat(Path(server.data_dir) / "exports").st_mode & 0o077 == 0
+    page.get_by_role("link", name="Back to exports").click()
+    expect(page.get_by_role("heading", name="Your recent large exports")).to_be_visible()
+    check_page(page, "exports with a recent large export")
+
+    page.goto(server.url + "/exports/yearly-figures")
+    expect(page.get_by_role("table", name="Reviews")).to_be_visible()
+    check_page(page, "yearly figures")
+    with page.expect_download() as figures:
+        page.get_by_role("button", name="Download these figures (XLSX)").click()
+    yearly = load_workbook(_saved(figures.value.path(), tmp_path, "yearly.xlsx"))
+    assert yearly.sheetnames == ["Figures", "Actions by agency", "Cases"]
+
+
+def test_chair_downloads_the_audit_workbook(
+    page: Page, demo_server: DemoServer, tmp_path: Path
+) -> None:
+    _sign_in(page, demo_server, CHAIR_EMAIL)
+    page.get_by_role("link", name="Exports").click()
+    page.get_by_role("link", name="Rapid review audit workbook for the independent chair").click()
+    check_page(page, "rapid review audit period")
+    page.get_by_role("button", name="Download the workbook").click()
+    expect(page.get_by_role("link", name="Enter the start of the period")).to_be_visible()
+    check_page(page, "rapid review audit period with errors")
+    _date(page, "Start of the period", "1", "1", "2020")
+    _date(page, "End of the period", "31", "12", "2030")
+    with page.expect_download() as audit:
+        page.get_by_role("button", name="Download the workbook").click()
+    book = load_workbook(_saved(audit.value.path(), tmp_path, "audit.xlsx"))
+    assert book.sheetnames == ["Summary", "Rapid reviews"]
+    assert len(book["Summary"]._charts) == 2

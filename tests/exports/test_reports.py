@@ -1,0 +1,180 @@
+"""Case reports: the register, the action plan tracker, the chair's audit and the yearly figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cspr.casework import facts, stages
+from cspr.storage import get_store
+from tests.exports.conftest import post, workbook
+
+Login = Callable[[str], FlaskClient]
+PERIOD = {"start-day": "1", "start-month": "1", "start-year": "2020",
+          "end-day": "31", "end-month": "12", "end-year": "2030"}  # fmt: skip
+
+
+def _table(sheet: Worksheet) -> list[dict[str, Any]]:
+    """Read a sheet whose first row holds the headings."""
+    headers = [c.value for c in sheet[1]]
+    values = sheet.iter_rows(min_row=2, values_only=True)
+    return [dict(zip(headers, row, strict=True)) for row in values]
+
+
+def _rules(sheet: Worksheet) -> dict[str, list[Any]]:
+    """Map each conditionally formatted range to its rules."""
+    return {str(cf.sqref): list(cf.rules) for cf in sheet.conditional_formatting}
+
+
+def test_case_register_lists_every_case_with_stage_key_dates_and_deadlines(
+    app: Flask, login: Login
+) -> None:
+    book = workbook(post(login("bu"), "/exports/case-register"))
+    sheet = book["Case register"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:T16"
+    rows = {r["Reference"]: r for r in _table(sheet)}
+    with app.app_context():
+        stored = {c["reference"]: c for c in get_store().find("cases")}
+        deadlines = {r: facts.deadlines(c, date.today()) for r, c in stored.items()}
+    assert set(rows) == set(stored)
+    for reference, case in stored.items():
+        row = rows[reference]
+        assert row["Stage"] == stages.label(case["stage"])
+        assert isinstance(row["Opened"], datetime)
+        for key, label in facts.KEY_DATES.items():
+            when = case["key_dates"].get(key)
+            assert (row[label].date() if row[label] else None) == (
+                date.fromisoformat(when) if when else None
+            )
+        for deadline in deadlines[reference]:
+            assert row[f"{deadline.name}: due"].date() == deadline.status.due
+            assert row[f"{deadline.name}: met?"] == {
+                "met": "Met", "missed": "Missed", "overdue": "Overdue", "due_soon": "Due soon",
+                "due": "Due",
+            }[deadline.status.state]  # fmt: skip
+    statuses = {r["Serious incident notification: met?"] for r in rows.values()}
+    assert {"Met", "Overdue"} <= statuses
+    rules = _rules(sheet)
+    assert "N2:N16" in rules and {r.formula[0] for r in rules["N2:N16"]} == {
+        '"Missed"', '"Overdue"', '"Met"'
+    }
+
+
+def test_action_plan_tracker_has_rag_colours_owners_due_dates_and_overdue_highlighted(
+    app: Flask, login: Login
+) -> None:
+    with app.app_context():
+        plans = get_store().find("submissions", where={"form_id": "action_plan"})
+        answers = plans[0]["answers"]
+        answers["actions"][0]["action_lead"] = "=HYPERLINK(\"http://example.org\",\"Open\")"
+        get_store().update("submissions", plans[0]["id"], {"answers": answers})
+    book = workbook(post(login("bu"), "/exports/action-plan-tracker"))
+    sheet = book["Action plan tracker"]
+    rows = _table(sheet)
+    lead = next(c for c in sheet["H"] if str(c.value).startswith("=HYPERLINK"))
+    assert lead.data_type == "s"  # text someone typed is never run as a formula
+    assert len(rows) == sum(len(p["answers"]["actions"]) for p in plans) == 8
+    assert {r["Status"] for r in rows} <= {"Red", "Amber", "Green", "Complete"}
+    assert all(r["Owning agency"] for r in rows)
+    assert all(isinstance(r["Due"], datetime) for r in rows)
+    late = [r for r in rows if r["Overdue"] == "Yes"]
+    assert late, "the demo's case K has an action past its due date"
+    assert all(r["Due"].date() < date.today() and r["Status"] != "Complete" for r in late)
+    assert all(r["Overdue"] == "No" for r in rows if r["Status"] == "Complete")
+
+    rules = _rules(sheet)
+    rag = rules["J2:J9"]
+    fills = {r.formula[0]: r.dxf.fill.fgColor.rgb for r in rag}
+    assert fills == {'"Red"': "00D4351C", '"Amber"': "00FFDD00", '"Green"': "0000703C",
+                     '"Complete"': "00B1B4B6"}  # fmt: skip
+    (overdue,) = rules["A2:N9"]
+    assert overdue.type == "expression" and "TODAY()" in overdue.formula[0]
+    assert overdue.dxf.font.b
+
+
+def test_audit_workbook_needs_a_period_in_govuk_words(login: Login) -> None:
+    client = login("chair")
+    page = client.get("/exports/rapid-review-audit")
+    assert page.status_code == 200 and "novalidate" in page.text
+    empty = post(client, "/exports/rapid-review-audit")
+    assert "<title>Error: Rapid review audit workbook" in empty.text
+    assert 'href="#start-day">Enter the start of the period</a>' in empty.text
+    assert 'href="#end-day">Enter the end of the period</a>' in empty.text
+    half = post(client, "/exports/rapid-review-audit", **{**PERIOD, "start-month": ""})
+    assert "Start of the period must include a month" in half.text
+    backwards = post(client, "/exports/rapid-review-audit", **{**PERIOD, "end-year": "2019"})
+    assert "The end of the period must be the same as or after the start" in backwards.text
+    assert 'href="#end-day"' in backwards.text
+
+
+def test_audit_workbook_per_case_timeliness_summary_and_charts(app: Flask, login: Login) -> None:
+    book = workbook(post(login("chair"), "/exports/rapid-review-audit", **PERIOD))
+    assert book.sheetnames == ["Summary", "Rapid reviews"]
+    cases = _table(book["Rapid reviews"])
+    assert book["Rapid reviews"].freeze_panes == "A2"
+    with app.app_context():
+        stored = {c["reference"]: c for c in get_store().find("cases")}
+    notified = [r for r in cases if r["Notified"]]
+    assert notified and all(isinstance(r["Notified"], datetime) for r in notified)
+    for row in cases:
+        case = stored[row["Case"]]
+        if row["Notified"]:
+            on_time = row["Notified"] <= row["Notification due"]
+            assert row["Notified within 5 working days"] == ("Yes" if on_time else "No")
+            assert isinstance(row["Working days to notify"], int)
+        if row["Rapid review completed"]:
+            assert row["Rapid review within 15 working days"] in ("Yes", "No")
+        assert row["Panel agreed"] == {"agree": "Yes", "challenge": "No"}.get(
+            case.get("panel_view") or "", "Awaited" if case.get("decision") else None
+        )
+    # Case B's notification is overdue and unsent: it counts as late.
+    assert any(r["Notified within 5 working days"] == "No" and not r["Notified"] for r in cases)
+
+    summary = book["Summary"]
+    values = {row[0]: row[1:] for row in summary.iter_rows(values_only=True) if row[0]}
+    assert values["Cases in the period"][0] == len(cases)
+    on_time, late, _, share = values["Notification within 5 working days"]
+    assert on_time == sum(r["Notified within 5 working days"] == "Yes" for r in cases)
+    assert late == sum(r["Notified within 5 working days"] == "No" for r in cases)
+    assert share == on_time / (on_time + late)
+    percent = next(c for c in summary["E"] if isinstance(c.value, float))
+    assert percent.number_format == "0%"
+    agreed, agreed_share = values["Panel agreed"][:2]
+    assert agreed == sum(r["Panel agreed"] == "Yes" for r in cases) and 0 < agreed_share < 1
+    charts = summary._charts
+    assert [type(c).__name__ for c in charts] == ["BarChart", "PieChart"]
+    assert charts[0].grouping == "stacked"
+
+
+def test_yearly_figures_page_and_workbook(app: Flask, login: Login) -> None:
+    client = login("bu")
+    this_year = date.today().year if date.today().month >= 4 else date.today().year - 1
+    page = client.get("/exports/yearly-figures")
+    assert page.status_code == 200
+    assert f"1 April {this_year} to 31 March {this_year + 1}" in page.text
+    for text in ("Cases the partners considered", "Local reviews commissioned",
+                 "Local reviews published", "Exampleshire Community Health Services"):  # fmt: skip
+        assert text in page.text
+    book = workbook(post(client, "/exports/yearly-figures", year=str(this_year)))
+    assert book.sheetnames == ["Figures", "Actions by agency", "Cases"]
+    figures = {r["Reviews"]: r[f"1 April {this_year} to 31 March {this_year + 1}"]
+               for r in _table(book["Figures"])}  # fmt: skip
+    listed = _table(book["Cases"])
+    assert figures["Serious incidents notified to the National Panel"] == sum(
+        1 for r in listed if r["Serious incidents notified to the National Panel"]
+    )
+    assert figures["Local reviews published"] >= 1
+    agencies = _table(book["Actions by agency"])
+    with app.app_context():
+        plans = get_store().find("submissions", where={"form_id": "action_plan"})
+    total = sum(len(p["answers"]["actions"]) for p in plans)
+    counted = sum(r["Open"] + r["Closed in the year"] + r["Closed before the year"]
+                  for r in agencies)  # fmt: skip
+    assert counted == total
+    old = client.get(f"/exports/yearly-figures?year={this_year - 3}")
+    assert f"1 April {this_year - 3}" in old.text
