@@ -47,6 +47,9 @@ class DemoUser:
     agency: str | None = None
 
 
+DEMO_DOMAIN = "demo.example.org"
+
+
 def _user(key: str, role: str, **extra: str) -> DemoUser:
     """Describe a demo user from the staff list in demo_answers."""
     given, family, _, email, _ = answers.PEOPLE[key]
@@ -493,6 +496,17 @@ def _run_case(people: dict[str, dict[str, Any]], plan: CasePlan) -> dict[str, An
     return final
 
 
+def _withdraw_demo_mail() -> int:
+    """Drop the emails the demo's own events queued: they would go to invented addresses."""
+    from cspr.mail.outbox import OUTBOX
+
+    store = get_store()
+    queued = store.find(OUTBOX, predicate=lambda m: str(m.get("to", "")).endswith(DEMO_DOMAIN))
+    for message in queued:
+        store.delete(OUTBOX, message["id"])
+    return len(queued)
+
+
 def create_demo() -> DemoResult:
     """Add the demo's users, cases and forms to an empty store; refuse any other store."""
     _refuse_unless_empty()
@@ -525,7 +539,10 @@ def create_demo() -> DemoResult:
             "made; start again with an empty data directory"
         ) from stopped
     forms = store.count(form_ops.SUBMISSIONS, {"status": "submitted"})
-    audit.record("create", "demo", details={"users": len(make), "cases": len(made)})
+    withdrawn = _withdraw_demo_mail()
+    audit.record(
+        "create", "demo", details={"users": len(make), "cases": len(made), "emails": withdrawn}
+    )
     return DemoResult(make, made, forms, admin_kept)
 
 

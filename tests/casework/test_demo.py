@@ -158,3 +158,11 @@ def test_plans_hold_on_any_day_of_the_year() -> None:
         due = clock.notification_due
         assert clock.deadline_status(due(aware["B"]), today).state == "overdue", today
         assert clock.deadline_status(due(aware["A"]), today).state == "due_soon", today
+
+
+def test_demo_leaves_no_email_to_invented_people(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        left = get_store().find("mail_outbox")
+    assert [m["to"] for m in left if m["to"].endswith("demo.example.org")] == []

@@ -1,0 +1,134 @@
+"""Who is told what, and when: case changes and sent forms become queued emails.
+
+Emails carry a case reference, the stage, a deadline and a link; never a child's name, the
+family's details or anything about the incident. Only active accounts receive them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import current_app
+
+from cspr.auth.operations import USERS
+from cspr.auth.roles import BUSINESS_UNIT, PARTNER
+from cspr.casework import stages
+from cspr.casework.cases import CASES, case_submissions
+from cspr.mail import bodies, outbox
+from cspr.mail.outbox import Recipient
+from cspr.storage import get_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def never_break_casework(hook: F) -> F:
+    """Log a failure to queue email rather than fail the case change that was already saved."""
+
+    @wraps(hook)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return hook(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - the case change stands; the log tells the admin
+            current_app.logger.exception("Could not queue the emails for %s", hook.__name__)
+            return None
+
+    return cast(F, wrapped)
+
+
+def recipients(role: str, skip_partners: set[str] | None = None) -> list[Recipient]:
+    """Return the active accounts holding a role (optionally leaving out some partners)."""
+    users = get_store().find(USERS, where={"role": role}, order_by="email")
+    return [
+        Recipient(user["id"], user["email"], user.get("name") or user["email"])
+        for user in users
+        if not user.get("disabled") and user.get("partner") not in (skip_partners or set())
+    ]
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """Build a full web address from BASE_URL, inside or outside a request."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return str(current_app.config["BASE_URL"]).rstrip("/") + path
+
+
+def base_values(recipient: Recipient) -> dict[str, str]:
+    """Return the values every email may use."""
+    return {
+        "reference": "",
+        "stage": "",
+        "deadline": "",
+        "link": absolute_url("main.home"),
+        "recipient_name": recipient.name,
+        "partnership_name": str(current_app.config["PARTNERSHIP_NAME"]),
+    }
+
+
+def notify_case(
+    kind: str, key: str, case: dict[str, Any], to: list[Recipient], deadline: str = ""
+) -> list[str]:
+    """Queue one kind of email about a case to each recipient, once for the key."""
+
+    def render(recipient: Recipient) -> tuple[str, str]:
+        values = base_values(recipient)
+        values.update(
+            reference=case["reference"],
+            stage=stages.label(case["stage"]),
+            deadline=deadline,
+            link=absolute_url("cases.case_page", case_id=case["id"]),
+        )
+        return bodies.compose(kind, values)
+
+    return outbox.dispatch(key, kind, to, render, case["reference"])
+
+
+def _latest_rapid_review(case_id: str) -> dict[str, Any] | None:
+    """Return the case's most recently sent rapid review form, if any."""
+    sent = [s for s in case_submissions(case_id) if s["form_id"] == "rapid_review"]
+    return sent[-1] if sent else None
+
+
+def request_signoffs(case: dict[str, Any], rapid_review_id: str) -> list[str]:
+    """Ask each partner who has not signed off to sign off this rapid review."""
+    waiting = recipients(PARTNER, skip_partners=set(case.get("signoffs", {})))
+    return notify_case("signoff_request", f"signoff:{rapid_review_id}", case, waiting)
+
+
+@never_break_casework
+def on_case_change(case: dict[str, Any], events: list[dict[str, Any]]) -> None:
+    """Tell people about a new referral, a decision needed or a rapid review to sign off."""
+    for event in events:
+        if event.get("kind") == "opened":
+            key = f"new_referral:{case['id']}"
+            notify_case("new_referral", key, case, recipients(BUSINESS_UNIT))
+        elif event.get("kind") == "stage" and event.get("to") == "consideration":
+            key = f"decision_needed:{case['id']}"
+            notify_case("decision_needed", key, case, recipients(PARTNER))
+        elif event.get("kind") == "stage" and event.get("to") == "rapid_review":
+            rapid_review = _latest_rapid_review(case["id"])
+            if rapid_review is not None:
+                request_signoffs(case, rapid_review["id"])
+
+
+@never_break_casework
+def on_form_sent(user: dict[str, Any], sent: dict[str, Any]) -> None:
+    """Ask for sign-offs when a rapid review is sent; tell partners of the Panel's response."""
+    case_id = sent.get("case_id")
+    if not case_id or sent["form_id"] not in ("rapid_review", "panel_response"):
+        return
+    case = get_store().get(CASES, case_id)
+    if case is None:
+        return
+    if sent["form_id"] == "rapid_review" and case["stage"] == "rapid_review":
+        request_signoffs(case, sent["id"])
+    elif sent["form_id"] == "panel_response":
+        key = f"panel_response:{sent['id']}"
+        notify_case("panel_response", key, case, recipients(PARTNER))
+
+
+def queue_test_email(admin: dict[str, Any]) -> dict[str, Any]:
+    """Queue a test email to the admin's own address."""
+    recipient = Recipient(admin["id"], admin["email"], admin.get("name") or admin["email"])
+    subject, body = bodies.compose("test", base_values(recipient))
+    return outbox.queue(recipient, "test", subject, body)

@@ -1,0 +1,180 @@
+"""Reset a forgotten password by email: a single-use link that expires.
+
+Only a hash of each link's token is stored. The token itself is an HMAC of a random request
+id under the app's secret key, made again when the email is sent, so neither the reset
+records nor the outbox hold a usable link. Using a link ends every session the account
+has. Asking for a link gives the same answer, and does the same number of durable writes,
+whether or not the address has an account, so neither the page nor its timing tells.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+
+from cspr import audit
+from cspr.auth import passwords, sessions
+from cspr.auth.operations import USERS, clear_failures, normalise_email
+from cspr.casework import clock
+from cspr.exceptions import Refused
+from cspr.mail import bodies, outbox
+from cspr.mail.notify import absolute_url, base_values
+from cspr.mail.reminders import UK
+from cspr.storage import NotFound, StoreError, get_store
+
+RESETS = "password_resets"
+LIMITS = "password_reset_limits"
+LINK_PLACEHOLDER = "[password reset link]"
+LINK_NOT_VALID = (
+    "This link has expired or has already been used. Ask for a new link to reset your password"
+)
+
+
+class _Spent(Exception):
+    """The link was used or expired while we looked."""
+
+
+def token_hash(token: str) -> str:
+    """Return the stored form of a token: a copy of the data holds no usable link."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_for(request_id: str) -> str:
+    """Make a request's link token from its id and the secret key (never stored)."""
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    digest = hmac.new(key, f"password-reset:{request_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def link_for(request_id: str) -> str:
+    """Return the full reset link for a request, for the sender to put in the email."""
+    return absolute_url("password_reset.use_link", token=token_for(request_id))
+
+
+def _within_limit(email: str) -> bool:
+    """Count a request for the address; False once it has had too many this hour."""
+    store = get_store()
+    key = hashlib.sha256(email.encode("utf-8")).hexdigest()
+    limit = int(current_app.config["PASSWORD_RESET_PER_HOUR"])
+    now = time.time()
+    verdict = {"allowed": False}
+
+    def bump(doc: dict[str, Any]) -> dict[str, Any]:
+        recent = [t for t in doc.get("times", []) if now - float(t) < 3600]
+        verdict["allowed"] = len(recent) < limit
+        doc["times"] = [*recent, now][-limit:] if verdict["allowed"] else recent
+        return doc
+
+    try:
+        store.update(LIMITS, key, bump)
+    except NotFound:
+        try:
+            store.insert(LIMITS, bump({"id": key}))
+        except StoreError:
+            store.update(LIMITS, key, bump)  # another request made the record first
+    return verdict["allowed"]
+
+
+def _expiry_text(expires_at: float) -> str:
+    """Write when a link stops working, in UK time, like 14:35 on Tuesday 5 January 2027."""
+    moment = datetime.fromtimestamp(expires_at, UTC).astimezone(UK)
+    return f"{moment:%H:%M} on {clock.long_date(moment.date())}"
+
+
+def request_reset(email: str) -> None:
+    """Email a reset link if the address belongs to an active account; say nothing either way."""
+    email = normalise_email(email)
+    store = get_store()
+    allowed = _within_limit(email)
+    user = store.find_one(USERS, {"email": email})
+    usable = user is not None and not user.get("disabled") and allowed
+    request_id = secrets.token_hex(16)
+    token = token_for(request_id)
+    expires_at = time.time() + 60 * float(current_app.config["PASSWORD_RESET_MINUTES"])
+    record = store.insert(
+        RESETS,
+        {
+            "id": token_hash(token),
+            "user_id": user["id"] if usable and user else None,
+            "expires_at": expires_at,
+            "used_at": None,
+        },
+    )
+    if usable and user:
+        recipient = outbox.Recipient(user["id"], user["email"], user.get("name") or email)
+        values = {
+            **base_values(recipient),
+            "link": LINK_PLACEHOLDER,
+            "deadline": _expiry_text(expires_at),
+        }
+        subject, body = bodies.compose("password_reset", values)
+        outbox.queue(recipient, "password_reset", subject, body, reset_request=request_id)
+    else:
+        # The write a real request spends on queuing its email, so timing tells nothing.
+        store.update(RESETS, record["id"], {"outcome": "not sent"})
+    audit.record("password_reset_requested", "account", details={"email": email})
+
+
+def user_for_token(token: str) -> dict[str, Any] | None:
+    """Return the active account a link is for, if the link is still good."""
+    if not token or len(token) > 200:
+        return None
+    record = get_store().get(RESETS, token_hash(token))
+    if record is None or not record.get("user_id") or record.get("used_at"):
+        return None
+    if float(record["expires_at"]) <= time.time():
+        return None
+    user = get_store().get(USERS, record["user_id"])
+    if user is None or user.get("disabled"):
+        return None
+    return user
+
+
+def _spend(token: str) -> None:
+    """Mark a link used, atomically: of two simultaneous uses only one gets through."""
+
+    def use(record: dict[str, Any]) -> dict[str, Any]:
+        if record.get("used_at") or float(record["expires_at"]) <= time.time():
+            raise _Spent
+        record["used_at"] = time.time()
+        return record
+
+    try:
+        get_store().update(RESETS, token_hash(token), use)
+    except (_Spent, NotFound):
+        raise Refused(LINK_NOT_VALID, "new_password") from None
+
+
+def complete_reset(token: str, new: str, confirm: str) -> dict[str, Any]:
+    """Set a new password through a link, spend the link and end the account's sessions."""
+    user = user_for_token(token)
+    if user is None:
+        raise Refused(LINK_NOT_VALID, "new_password")
+    problems = passwords.password_problems(
+        new, user["email"], current_app.config["PARTNERSHIP_NAME"]
+    )
+    if problems:
+        raise Refused(problems[0], "new_password")
+    if new != confirm:
+        raise Refused("The passwords do not match", "confirm_password")
+    _spend(token)
+    store = get_store()
+    store.update(
+        USERS,
+        user["id"],
+        {"password_hash": passwords.hash_password(new), "must_change_password": False},
+    )
+    ended = sessions.end_all(user["id"])
+    clear_failures(user["email"])
+    # Any other link the person asked for stops working too.
+    for other in store.find(RESETS, where={"user_id": user["id"], "used_at": None}):
+        store.update(RESETS, other["id"], {"used_at": time.time(), "outcome": "superseded"})
+    audit.record("password_reset", "user", user["id"], {"sessions_ended": ended}, user=user)
+    return user

@@ -1,0 +1,114 @@
+"""Deadline reminders from the working-day clock, each queued once however often cron runs.
+
+Every reminder has an idempotency key, recorded durably before its emails are queued:
+  reminder:<case>:<deadline>:deadline_reminder:<due date>   once per deadline (and due date)
+  reminder:<case>:<deadline>:deadline_overdue:<today>       once per working day while overdue
+The first goes out when the deadline is the configured number of working days away, or
+fewer (so a day when cron did not run is caught up). If a deadline's due date changes, the
+new date gets its own reminder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from cspr import audit
+from cspr.auth.roles import ADMIN, BUSINESS_UNIT
+from cspr.casework import clock, facts, stages
+from cspr.casework.calendar_settings import closures
+from cspr.casework.cases import CASES
+from cspr.exceptions import Forbidden, Refused
+from cspr.mail.notify import notify_case, recipients
+from cspr.storage import get_store
+
+UK = ZoneInfo("Europe/London")
+DAYS_SETTING = "mail.reminder_working_days"
+MAX_DAYS = 20
+
+
+@dataclass
+class ReminderRun:
+    """What one run of the reminders found and queued."""
+
+    today: date
+    days_before: int
+    checked: int = 0
+    queued: list[str] = field(default_factory=list)  # keys newly queued this run
+    messages: int = 0
+
+
+def uk_today() -> date:
+    """Return today's date in England."""
+    return datetime.now(UK).date()
+
+
+def reminder_days() -> int:
+    """Return how many working days before a deadline the reminder goes out."""
+    default = int(current_app.config["MAIL_REMINDER_DAYS"])
+    return int(get_store().get_setting(DAYS_SETTING, default))
+
+
+def set_reminder_days(actor: dict[str, Any], days: str) -> int:
+    """Change how many working days before a deadline the reminder goes out."""
+    if actor.get("role") != ADMIN:
+        raise Forbidden("Only administrators change reminder settings")
+    text = days.strip()
+    if not text:
+        raise Refused("Enter how many working days before a deadline to send a reminder", "days")
+    if not text.isascii() or not text.isdigit():
+        raise Refused("The number of working days must be a whole number, like 2", "days")
+    number = int(text)
+    if not 1 <= number <= MAX_DAYS:
+        raise Refused(f"The number of working days must be between 1 and {MAX_DAYS}", "days")
+    get_store().set_setting(DAYS_SETTING, number)
+    audit.record("update", "setting", DAYS_SETTING, {"working_days": number}, user=actor)
+    return number
+
+
+def _slug(name: str) -> str:
+    """Turn a deadline's name into a short key part."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
+
+
+def due_reminders(
+    case: dict[str, Any], today: date, days_before: int, closed: frozenset[date]
+) -> list[tuple[str, str, str]]:
+    """Return (kind, key, deadline text) for each reminder a case needs today."""
+    found = []
+    for deadline in facts.deadlines(case, today):
+        status = deadline.status
+        if status.state in ("due", "due_soon") and status.working_days <= days_before:
+            kind, day = "deadline_reminder", status.due
+        elif status.state == "overdue" and clock.is_working_day(today, closed):
+            kind, day = "deadline_overdue", today
+        else:
+            continue
+        key = f"reminder:{case['id']}:{_slug(deadline.name)}:{kind}:{day.isoformat()}"
+        text = f"{deadline.name}: due {clock.long_date(status.due)} ({status.phrase})"
+        found.append((kind, key, text))
+    return found
+
+
+def run_reminders(today: date | None = None) -> ReminderRun:
+    """Queue every reminder due today that has not been queued before."""
+    today = today or uk_today()
+    run = ReminderRun(today, reminder_days())
+    closed = closures()
+    business_unit = recipients(BUSINESS_UNIT)
+    open_cases = get_store().find(
+        CASES, predicate=lambda c: c.get("stage") not in stages.ENDED, order_by="opened_at"
+    )
+    for case in open_cases:
+        run.checked += 1
+        for kind, key, text in due_reminders(case, today, run.days_before, closed):
+            ids = notify_case(kind, key, case, business_unit, deadline=text)
+            if ids:
+                run.queued.append(key)
+                run.messages += len(ids)
+    return run
