@@ -7,7 +7,7 @@ PORT ?= 5000
 STATIC := cspr/static/govuk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup setup-test assets chromium lint bench clean
+.PHONY: run test setup setup-test assets chromium libreoffice lint bench clean
 
 ## Set-up steps (idempotent; stamp files skip work already done)
 $(VENV)/.installed: pyproject.toml
@@ -33,10 +33,16 @@ chromium:
 	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || \
 	  ($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# PDF copies of documents; about 20 seconds to install here. The app works without it.
+libreoffice:
+	@command -v soffice >/dev/null || command -v libreoffice >/dev/null || \
+	  ($(SUDO) apt-get update -qq && \
+	   $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui)
+
 setup: $(VENV)/.installed assets
 	$(VENV)/bin/flask --app app init
 
-setup-test: $(VENV)/.installed-test assets chromium
+setup-test: $(VENV)/.installed-test assets chromium libreoffice
 
 ## The two commands the README promises
 run: setup

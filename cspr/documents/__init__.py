@@ -6,4 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the document pages (filled in as the capability is built)."""
+    """Register the document pages, the template pages and the case page's documents section."""
+    from cspr.documents import admin_routes, routes
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(admin_routes.bp)
+    app.add_template_global(routes.case_documents, "case_documents")

@@ -63,10 +63,15 @@ def navigation_items() -> list[dict[str, Any]]:
     if user["role"] in (BUSINESS_UNIT, PARTNER, CHAIR):
         items.append(("Deadlines", url_for("cases.dashboard"), "cases.dashboard"))
     items.append(("Deadline calculator", url_for("clock.calculator"), "clock.calculator"))
+    if user["role"] in (BUSINESS_UNIT, PARTNER, CHAIR, AGENCY_USER):
+        items.append(("Exports", url_for("exports.index"), "exports."))
     if user["role"] == ADMIN:
         items.append(("Users", url_for("admin.users"), "admin.user"))
         items.append(("Agencies", url_for("admin.agencies"), "admin.agenc"))
         items.append(("Closure days", url_for("clock.closure_days"), "clock.closure"))
+        items.append(("Document templates", url_for("doc_templates.index"), "doc_templates."))
+        items.append(("Email", url_for("mail_admin.email"), "mail_admin.email"))
+        items.append(("Settings", url_for("mail_admin.settings"), "mail_admin.settings"))
     if user["role"] in (ADMIN, CHAIR):
         items.append(("Audit trail", url_for("audit_trail.trail"), "audit_trail."))
     items.append(("Your password", url_for("auth.change_password"), "auth.change_password"))

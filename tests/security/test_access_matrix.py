@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 from cspr import create_app
 from cspr.api import tokens
 from cspr.casework import calendar_settings
+from cspr.documents import operations as documents
 from cspr.exports import jobs as export_jobs
 from cspr.formengine import attachments
 from cspr.formengine import operations as form_ops
@@ -74,6 +75,14 @@ GET_ALLOWED: dict[str, set[str]] = {
     "password_reset.sent": EVERYONE,
     "password_reset.use_link": EVERYONE,  # a made-up token gets 404, like any bad link
     "password_reset.choose": EVERYONE,
+    "documents.download": CASE_ROLES,
+    "documents.pseudonyms": CASE_ROLES,
+    "documents.variables": {ADMIN, BU},
+    "doc_templates.index": {ADMIN},
+    "doc_templates.upload_page": {ADMIN},
+    "doc_templates.template": {ADMIN},
+    "doc_templates.sample": {ADMIN},
+    "doc_templates.file": {ADMIN},
 }
 # Pages reached only through a secret link: with the made-up one here, 404 is the right answer.
 TOKEN_PAGES = {"password_reset.use_link", "password_reset.choose"}
@@ -115,6 +124,11 @@ POST_ALLOWED: dict[str, set[str]] = {
     "mail_admin.settings_test_email": {ADMIN},
     "password_reset.request_reset": EVERYONE,
     "password_reset.choose": EVERYONE,
+    "documents.generate": CASE_ROLES,
+    "documents.pseudonyms": {BU},
+    "documents.remove_pseudonym": {BU},
+    "doc_templates.upload_page": {ADMIN},
+    "doc_templates.use": {ADMIN},
 }
 DENIED = {401, 403, 404}
 
@@ -149,10 +163,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         agency = store.find("agencies")[0]
         job = store.insert("export_jobs", {
             "user_id": users[BU]["id"], "status": "done", "filename": "register.xlsx",
+            "title": "Case register",
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "kind": "form", "rows_total": 1, "rows_done": 1,
         })
         export_jobs.result_path(job).write_bytes(b"PK\x03\x04 finished")
         keys = {role: tokens.create_token(user["email"])[0] for role, user in users.items()}
+        document = documents.generate_document(users[BU], case["id"], "delay_notice", False)
     clients: dict[str, FlaskClient] = {ANON: app.test_client()}
     for role, user in users.items():
         clients[role] = app.test_client()
@@ -169,6 +186,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "agency_id": agency["id"],
         "closure_id": closure["id"], "job_id": job["id"],
         "message_id": "no-such-message", "kind": "new_referral", "token": "made-up-token",
+        "document_id": document["id"], "template_id": "delay_notice", "number": 1,
     }
     yield {"app": app, "clients": clients, "params": params, "tokens": keys}
     close_store(app)
@@ -185,7 +203,12 @@ def _next_weekday() -> Any:
     return day
 
 
+# Where two routes use one URL part for different things.
+PARAM_OVERRIDES: dict[str, dict[str, Any]] = {"documents.download": {"kind": "docx"}}
+
+
 def _url(app: Flask, rule: Any, params: dict[str, Any], action: str | None = None) -> str:
+    params = {**params, **PARAM_OVERRIDES.get(rule.endpoint, {})}
     values = {name: params[name] for name in rule.arguments if name != "action"}
     if "action" in rule.arguments:
         values["action"] = action or "disable"

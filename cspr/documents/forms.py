@@ -1,0 +1,71 @@
+"""Forms for uploading templates and editing a case's pseudonym register."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from cspr.documents.pseudonyms import KINDS, MAX_LENGTH
+
+
+class UploadForm(FlaskForm):
+    """A Word template to add as a new template or as a new version of one."""
+
+    template_id = SelectField(
+        "Which template is this?",
+        description="Choose a template to replace its version in use, or add a new one.",
+        choices=[],
+        widget=GovSelect(),
+        validate_choice=False,
+    )
+    title = StringField(
+        "Title of the new template",
+        description="Only for a new template. For example, Letter to the family: review published",
+        widget=GovTextInput(),
+        validators=[Length(max=120, message="Title must be 120 characters or fewer")],
+    )
+    file = FileField(
+        "Upload the Word template",
+        description="A Word document (.docx), 5 MB or smaller.",
+        widget=GovFileInput(),
+    )
+    submit = SubmitField("Check and upload", widget=GovSubmitInput())
+
+
+class PseudonymForm(FlaskForm):
+    """One real name and the pseudonym that replaces it in anonymised documents."""
+
+    real = StringField(
+        "Real name",
+        description="As it is written in the forms, for example Jane Exampleton",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the real name"),
+            Length(max=MAX_LENGTH, message=f"Real name must be {MAX_LENGTH} characters or fewer"),
+        ],
+    )
+    pseudonym = StringField(
+        "Pseudonym",
+        description="For example Mother, or Social worker 1",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the pseudonym"),
+            Length(max=MAX_LENGTH, message=f"Pseudonym must be {MAX_LENGTH} characters or fewer"),
+        ],
+    )
+    kind = RadioField(
+        "Who is this?",
+        choices=list(KINDS.items()),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select who the person is")],
+    )
+    submit = SubmitField("Add to the register", widget=GovSubmitInput())

@@ -1,0 +1,229 @@
+"""The template library: shipped and uploaded Word templates, each version kept, one in use.
+
+Shipped templates (doc_templates/ in the repository) are copied into the data directory the
+first time documents are used, so that every version a document was made from stays
+readable even after an upgrade ships a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cspr import audit
+from cspr.exceptions import Refused
+from cspr.storage import NotFound, StoreError, get_store
+from cspr.storage.fsutil import atomic_write, make_private_dir
+
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "doc_templates"
+MANIFEST = "manifest.json"
+TEMPLATES = "document_templates"
+VERSIONS = "document_template_versions"
+AREA = "doc_templates"
+SHIPPED_BY = "Shipped with the toolkit"
+_SYNCED: set[str] = set()
+_SYNC_LOCK = threading.Lock()
+
+
+def _now() -> str:
+    """Return the time now as UTC ISO text."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def shipped_manifest() -> list[dict[str, str]]:
+    """Return the shipped templates' ids, titles, descriptions and file names."""
+    data = json.loads((SHIPPED_DIR / MANIFEST).read_text(encoding="utf-8"))
+    return list(data["templates"])
+
+
+def _path(digest: str) -> Path:
+    """Return where the template with this SHA-256 is kept."""
+    return get_store().data_dir / AREA / f"{digest}.docx"
+
+
+def _keep(content: bytes) -> str:
+    """Store a template's bytes under their SHA-256, once; return the digest."""
+    digest = hashlib.sha256(content).hexdigest()
+    path = _path(digest)
+    if not path.exists():
+        make_private_dir(path.parent)
+        atomic_write(path, [content])
+    return digest
+
+
+def version_id(template_id: str, number: int) -> str:
+    """Name one stored version of a template."""
+    return f"{template_id}@{number}"
+
+
+def _insert_version(template_id: str, number: int, content: bytes, **extra: Any) -> dict[str, Any]:
+    """Record one version of a template, its file written first."""
+    digest = _keep(content)
+    return get_store().insert(
+        VERSIONS,
+        {
+            "id": version_id(template_id, number),
+            "template_id": template_id,
+            "version": number,
+            "sha256": digest,
+            "size": len(content),
+            "added_at": _now(),
+            **extra,
+        },
+    )
+
+
+def sync_shipped() -> None:
+    """Copy shipped templates into storage once per process; new shipped versions follow on."""
+    store = get_store()
+    key = str(store.data_dir)
+    if key in _SYNCED:
+        return
+    with _SYNC_LOCK:
+        if key in _SYNCED:
+            return
+        for entry in shipped_manifest():
+            try:
+                _sync_one(entry)
+            except StoreError:
+                continue  # another process added it a moment ago
+        _SYNCED.add(key)
+
+
+def _sync_one(entry: dict[str, str]) -> None:
+    """Add one shipped template, or its new version, to storage."""
+    store = get_store()
+    content = (SHIPPED_DIR / entry["file"]).read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    found = versions(entry["id"])
+    if any(v["sha256"] == digest and v["source"] == "shipped" for v in found):
+        return
+    number = max((v["version"] for v in found), default=0) + 1
+    _insert_version(
+        entry["id"], number, content, source="shipped", added_by=SHIPPED_BY, filename=entry["file"]
+    )
+    record = store.get(TEMPLATES, entry["id"])
+    if record is None:
+        store.insert(
+            TEMPLATES,
+            {
+                "id": entry["id"],
+                "title": entry["title"],
+                "description": entry["description"],
+                "source": "shipped",
+                "order": [e["id"] for e in shipped_manifest()].index(entry["id"]),
+                "active_version": number,
+            },
+        )
+        return
+    active = store.get(VERSIONS, version_id(entry["id"], record["active_version"]))
+    if active is None or active["source"] == "shipped":  # an admin's own upload stays in use
+        store.update(TEMPLATES, entry["id"], {"active_version": number})
+
+
+def list_templates() -> list[dict[str, Any]]:
+    """Return every template, shipped ones in their order, then uploaded ones by title."""
+    sync_shipped()
+    found = get_store().find(TEMPLATES)
+    return sorted(found, key=lambda t: (t.get("order", 99), t["title"].lower()))
+
+
+def get_template(template_id: str) -> dict[str, Any] | None:
+    """Return one template's record."""
+    sync_shipped()
+    return get_store().get(TEMPLATES, template_id)
+
+
+def versions(template_id: str) -> list[dict[str, Any]]:
+    """Return a template's versions, oldest first."""
+    return get_store().find(VERSIONS, where={"template_id": template_id}, order_by="version")
+
+
+def get_version(template_id: str, number: int) -> dict[str, Any] | None:
+    """Return one version's record."""
+    sync_shipped()
+    return get_store().get(VERSIONS, version_id(template_id, number))
+
+
+def read(version: dict[str, Any]) -> bytes:
+    """Return the bytes of one template version."""
+    return _path(version["sha256"]).read_bytes()
+
+
+def active(template_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return a template and the version in use, or raise NotFound."""
+    template = get_template(template_id)
+    if template is None:
+        raise NotFound(template_id)
+    version = get_version(template_id, int(template["active_version"]))
+    if version is None:
+        raise NotFound(version_id(template_id, int(template["active_version"])))
+    return template, version
+
+
+def new_template_id(title: str) -> str:
+    """Make an id for a new template from its title, unlike any other."""
+    base = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:40] or "template"
+    candidate, number = base, 2
+    while get_store().get(TEMPLATES, candidate) is not None:
+        candidate, number = f"{base}_{number}", number + 1
+    return candidate
+
+
+def add_version(
+    user: dict[str, Any],
+    template_id: str | None,
+    title: str,
+    content: bytes,
+    filename: str,
+    paths: list[str],
+) -> dict[str, Any]:
+    """Store an accepted upload as the next version of a template (or a new one) and use it."""
+    store = get_store()
+    if template_id is None:
+        if not title.strip():
+            raise Refused("Enter a title for the new template", "title")
+        template_id = new_template_id(title)
+        store.insert(
+            TEMPLATES,
+            {
+                "id": template_id,
+                "title": " ".join(title.split())[:120],
+                "description": "Uploaded by an administrator.",
+                "source": "uploaded",
+                "order": 99,
+                "active_version": 0,
+            },
+        )
+    elif store.get(TEMPLATES, template_id) is None:
+        raise NotFound(template_id)
+    number = max((v["version"] for v in versions(template_id)), default=0) + 1
+    record = _insert_version(
+        template_id, number, content, source="uploaded", added_by=user["name"], filename=filename,
+        paths=paths,
+    )  # fmt: skip
+    store.update(TEMPLATES, template_id, {"active_version": number})
+    audit.record(
+        "upload", "document_template", record["id"], {"sha256": record["sha256"]}, user=user
+    )
+    return record
+
+
+def use_version(user: dict[str, Any], template_id: str, number: int) -> dict[str, Any]:
+    """Put an earlier (or later) version of a template back into use."""
+    template = get_template(template_id)
+    if template is None or get_version(template_id, number) is None:
+        raise NotFound(version_id(template_id, number))
+    if int(template["active_version"]) == number:
+        raise Refused(f"Version {number} is already in use")
+    updated = get_store().update(TEMPLATES, template_id, {"active_version": number})
+    audit.record(
+        "rollback", "document_template", template_id,
+        {"from": template["active_version"], "to": number}, user=user,
+    )  # fmt: skip
+    return updated

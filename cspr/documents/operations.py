@@ -1,0 +1,260 @@
+"""The verbs of documents: generate one for a case, list a case's documents, download one.
+
+Each verb checks who is asking (need-to-know: the business unit, partners and the chair for
+cases they can see; never agency staff or administrators), changes state through storage,
+and writes the audit entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import zipfile
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from flask import current_app
+from lxml import etree
+
+from cspr import audit
+from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER
+from cspr.casework import calendar_settings, cases, decisions
+from cspr.documents import library, pdf, pseudonyms
+from cspr.documents.context import Settings, build_context, found_names
+from cspr.documents.filters import make_filters
+from cspr.documents.render import render_docx
+from cspr.exceptions import Forbidden, Refused
+from cspr.formengine import operations as form_ops
+from cspr.formengine.attachments import safe_filename
+from cspr.formengine.definitions import FormDefinition
+from cspr.storage import NotFound, StoreError, get_store
+from cspr.storage.fsutil import atomic_write, make_private_dir
+
+DOCUMENTS = "documents"
+COUNTERS = "document_counters"
+AREA = "documents"
+CAN_GENERATE = {BUSINESS_UNIT, PARTNER, CHAIR}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+_DOCUMENT_ID = re.compile(r"[0-9a-f]{32}")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def settings() -> Settings:
+    """Return the partnership's settings as documents use them, read now."""
+    return Settings(
+        partnership_name=str(current_app.config["PARTNERSHIP_NAME"]),
+        decision_rule=decisions.decision_rule(),
+        signoffs_required=decisions.signoffs_required(),
+        closures=calendar_settings.closures(),
+        start_is_day_zero=calendar_settings.start_is_day_zero(),
+    )
+
+
+def filters_now() -> dict[str, Any]:
+    """Return the template filters, counting in the partnership's calendar."""
+    current = settings()
+    return make_filters(current.closures, current.start_is_day_zero)
+
+
+def _case_for(user: dict[str, Any], case_id: str) -> dict[str, Any]:
+    """Return a case whose documents the user may see, or refuse."""
+    if user["role"] not in CAN_GENERATE:
+        raise Forbidden("Only the business unit, partners and the chair work with case documents")
+    return cases.get_case(user, case_id, action="")
+
+
+def sent_forms(case_id: str) -> list[tuple[dict[str, Any], FormDefinition]]:
+    """Return a case's sent forms, each with the form version it was given on."""
+    return [(s, form_ops.definition_of(s)) for s in cases.case_submissions(case_id)]
+
+
+def _referral(case: dict[str, Any], forms: list[tuple[dict[str, Any], Any]]) -> dict[str, Any]:
+    """Return the referral that opened the case."""
+    return next((s for s, _ in forms if s["id"] == case.get("referral_id")), {})
+
+
+def document_text(content: bytes) -> str:
+    """Return every word in a Word document: text, headers, footers, notes and properties."""
+    lines: list[str] = []
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if not name.endswith(".xml") or not name.startswith(("word/", "docProps/")):
+                continue
+            root = etree.fromstring(archive.read(name), _PARSER)
+            paragraphs = list(root.iter(f"{_W}p"))
+            if paragraphs:
+                lines += ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in paragraphs]
+            else:
+                lines.append(" ".join(root.itertext()))
+    return "\n".join(lines)
+
+
+def _next_number(case_id: str, template_id: str) -> int:
+    """Allocate the next version number of a template's document for a case, never twice."""
+    store = get_store()
+    key = f"{case_id}.{template_id}"
+    try:
+        store.insert(COUNTERS, {"id": key, "last": 1})
+        return 1
+    except StoreError:
+        pass  # it exists: count on from it
+    counter = store.update(COUNTERS, key, lambda doc: {**doc, "last": int(doc["last"]) + 1})
+    return int(counter["last"])
+
+
+def render_for_case(
+    user: dict[str, Any], case: dict[str, Any], template_id: str, anonymised: bool
+) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
+    """Fill a template for a case; return the document, the template and the version used."""
+    template, version = library.active(template_id)
+    forms = sent_forms(case["id"])
+    register = pseudonyms.entries_for(case, _referral(case, forms))
+    context, redactor = build_context(
+        case,
+        forms,
+        settings(),
+        template={"id": template["id"], "title": template["title"]},
+        author=user,
+        register=register,
+        anonymised=anonymised,
+        today=date.today(),
+    )
+    data = render_docx(library.read(version), context, filters_now())
+    if redactor is not None:
+        leaks = redactor.leaks(document_text(data))
+        if leaks:
+            raise Refused(
+                "The anonymised version was not saved because it still contained "
+                f"{', '.join(leaks)}. Add the name to the case's pseudonym register, or take "
+                "it out of the template."
+            )
+    return data, template, version
+
+
+def _filename(case: dict[str, Any], title: str, number: int, label: str) -> str:
+    """Name a document file by case, template and version, without characters files dislike."""
+    name = f"{case['reference']} {title.replace(':', ' -')} v{number}{label}"
+    return safe_filename(name) + ".docx"
+
+
+def generate_document(
+    user: dict[str, Any], case_id: str, template_id: str, anonymised: bool
+) -> dict[str, Any]:
+    """Make a document for a case from a template, keep it as the next version, log it."""
+    case = _case_for(user, case_id)
+    data, template, version = render_for_case(user, case, template_id, anonymised)
+    number = _next_number(case_id, template_id)
+    document_id = secrets.token_hex(16)
+    folder = get_store().data_dir / AREA
+    make_private_dir(folder)
+    atomic_write(folder / f"{document_id}.docx", [data])
+    label = " (anonymised)" if anonymised else ""
+    record = get_store().insert(
+        DOCUMENTS,
+        {
+            "id": document_id,
+            "case_id": case_id,
+            "template_id": template["id"],
+            "template_title": template["title"],
+            "template_version": version["version"],
+            "version": number,
+            "anonymised": anonymised,
+            "filename": _filename(case, template["title"], number, label),
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "made_by": user["id"],
+            "made_by_name": user["name"],
+            "made_at": cases._now(),
+        },
+    )
+    text = f"{template['title']} v{number}{label} generated"
+    cases._add_events(case_id, cases._event("document", text, user))
+    audit.record(
+        "create",
+        "document",
+        document_id,
+        {"case": case_id, "template": template["id"], "template_version": version["version"],
+         "version": number, "anonymised": anonymised},
+        user=user,
+    )  # fmt: skip
+    return record
+
+
+def history(user: dict[str, Any], case_id: str) -> list[dict[str, Any]]:
+    """Return a case's documents, newest first."""
+    _case_for(user, case_id)
+    return _newest_first(case_id)
+
+
+def _newest_first(case_id: str) -> list[dict[str, Any]]:
+    """Return a case's documents in the reverse of the order they were made."""
+    return list(reversed(get_store().find(DOCUMENTS, where={"case_id": case_id})))
+
+
+def read_document(
+    user: dict[str, Any], document_id: str, kind: str = "docx"
+) -> tuple[dict[str, Any], bytes, str, str]:
+    """Return a document as Word or PDF (record, bytes, file name, type), logging the download."""
+    record = (
+        get_store().get(DOCUMENTS, document_id) if _DOCUMENT_ID.fullmatch(document_id) else None
+    )
+    if record is None or kind not in ("docx", "pdf"):
+        raise NotFound(document_id)
+    _case_for(user, record["case_id"])
+    folder = get_store().data_dir / AREA
+    data = (folder / f"{document_id}.docx").read_bytes()
+    filename, mimetype = record["filename"], DOCX
+    if kind == "pdf":
+        cached = folder / f"{document_id}.pdf"
+        if cached.exists():
+            data = cached.read_bytes()
+        else:
+            data = pdf.to_pdf(data)
+            atomic_write(cached, [data])
+        filename, mimetype = filename.removesuffix(".docx") + ".pdf", PDF
+    audit.record(
+        "download", "document", document_id, {"case": record["case_id"], "format": kind}, user=user
+    )
+    return record, data, filename, mimetype
+
+
+def register_page(user: dict[str, Any], case_id: str) -> dict[str, Any]:
+    """Return a case's pseudonym register and the names it does not cover yet, logging the view."""
+    case = _case_for(user, case_id)
+    forms = sent_forms(case_id)
+    entries = pseudonyms.entries_for(case, _referral(case, forms))
+    audit.record("view", "pseudonym_register", case_id, user=user)
+    return {"case": case, "entries": entries, "found": found_names(case, forms, entries)}
+
+
+def change_register(
+    user: dict[str, Any], case_id: str, action: str, **values: str
+) -> list[dict[str, str]]:
+    """Add a name to a case's register or take one out."""
+    case = _case_for(user, case_id)
+    pseudonyms.entries_for(case, _referral(case, sent_forms(case_id)))
+    if action == "add":
+        return pseudonyms.add_entry(
+            user, case, values.get("real", ""), values.get("pseudonym", ""), values.get("kind", "")
+        )
+    if action == "remove":
+        return pseudonyms.remove_entry(user, case, values.get("real", ""))
+    raise NotFound(action)
+
+
+def case_panel(user: dict[str, Any] | None, case: dict[str, Any]) -> dict[str, Any]:
+    """Return what the case page's documents section shows to this user."""
+    if user is None or user["role"] not in CAN_GENERATE:
+        return {"shown": False}
+    return {
+        "shown": True,
+        "templates": [{"id": t["id"], "title": t["title"]} for t in library.list_templates()],
+        "documents": history(user, case["id"]),
+        "pdf": pdf.available(),
+        "pdf_hint": pdf.INSTALL_HINT,
+        "runs_register": user["role"] == BUSINESS_UNIT,
+    }

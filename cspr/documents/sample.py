@@ -1,0 +1,113 @@
+"""A fictional case from the demo's stories, for sample renders and the variables page.
+
+Nothing is written to storage: the demo's planned forms are laid out as sent submissions of
+an invented case, and the case's dates and decision come from the same rules as real ones.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cspr.auth.roles import BUSINESS_UNIT, PARTNERS
+from cspr.casework import demo, facts
+from cspr.casework import demo_answers as answers
+from cspr.documents.context import Settings, build_context
+from cspr.documents.pseudonyms import Redactor, seed_entries
+from cspr.formengine import registry
+from cspr.formengine.definitions import FormDefinition
+
+STORY = "I"  # a local review delayed by a criminal trial: almost every value has something
+EXTRA_FORMS = {"family_contact": "H", "action_plan": "K"}
+AUTHOR = {"name": "Bea Example", "role": BUSINESS_UNIT}
+
+
+def _sends(plans: dict[str, demo.CasePlan]) -> list[demo.Send]:
+    """Return the demo's planned forms for the sample case, plus two from other stories."""
+    plan = plans[STORY]
+    sends = [plan.referral, *(s for s in plan.steps if isinstance(s, demo.Send))]
+    for form_id, letter in EXTRA_FORMS.items():
+        sends += [
+            s for s in plans[letter].steps if isinstance(s, demo.Send) and s.form_id == form_id
+        ]
+    return sends
+
+
+def sample_case(today: date) -> tuple[dict[str, Any], list[tuple[dict[str, Any], FormDefinition]]]:
+    """Return the invented case and its sent forms, each with its live definition."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    plans = {p.letter: p for p in demo.build_plans(today)[0]}
+    plan = plans[STORY]
+    case: dict[str, Any] = {
+        "id": "sample",
+        "reference": f"CSPR-{today.year}-0009",
+        "stage": plan.stage,
+        "opened_at": now,
+        "referral_id": "sample-1",
+        "key_dates": {},
+        "signoffs": {k: {"by": " ".join(answers.PEOPLE[p][:2]), "at": now}
+                     for k, p in zip(PARTNERS, ("la", "police", "icb"), strict=True)},
+        "tasks": [],
+        "delays": [],
+        "events": [{"at": now, "kind": "opened", "text": "Referral received; case opened",
+                    "by": "Percy Example"}],
+    }  # fmt: skip
+    sent_forms = []
+    for number, send in enumerate(_sends(plans), start=1):
+        definition = registry.live(send.form_id)
+        if definition is None:
+            continue
+        sent = {
+            "id": f"sample-{number}",
+            "form_id": send.form_id,
+            "form_version": definition.version,
+            "form_title": definition.title,
+            "status": "submitted",
+            "answers": send.answers,
+            "reference": f"SUB-{today.year}-{number:04d}",
+            "submitted_at": now,
+            "case_id": "sample",
+        }
+        changes, _ = facts.from_form(case, sent)
+        case.update(changes)
+        case["events"].append(
+            {"at": now, "kind": "form", "text": f"{sent['form_title']} sent ({sent['reference']})",
+             "by": "Bea Example"}
+        )  # fmt: skip
+        sent_forms.append((sent, definition))
+    for step in plan.steps:
+        if isinstance(step, demo.KeyDate):
+            case["key_dates"] = {**case["key_dates"], step.key: step.when.isoformat()}
+        elif isinstance(step, demo.Delay):
+            case["delays"].append(
+                {"reason": step.reason, "approved_by": step.approved_by,
+                 "new_date": step.new_date.isoformat(), "recorded_at": now}
+            )  # fmt: skip
+    return case, sent_forms
+
+
+def sample_register(case: dict[str, Any], referral: dict[str, Any] | None) -> list[dict[str, str]]:
+    """Return the sample case's pseudonym register: the child, and one invented parent."""
+    family = ((referral or {}).get("answers") or {}).get("child_name", {}).get("family_name", "")
+    entries = seed_entries(case, referral)
+    entries.append({"real": f"Sam {family}".strip(), "pseudonym": "Parent", "kind": "family"})
+    return entries
+
+
+def sample_context(
+    settings: Settings, template: dict[str, str], anonymised: bool = False
+) -> tuple[dict[str, Any], Redactor | None]:
+    """Return a template's context for the invented case."""
+    today = date.today()
+    case, sent_forms = sample_case(today)
+    referral = sent_forms[0][0] if sent_forms else None
+    return build_context(
+        case,
+        sent_forms,
+        settings,
+        template=template,
+        author=AUTHOR,
+        register=sample_register(case, referral),
+        anonymised=anonymised,
+        today=today,
+    )

@@ -1,0 +1,65 @@
+"""The shipped Word templates, written with python-docx by scripts/build_doc_templates.py.
+
+Never used by the running app, which reads the built files in doc_templates/. Placeholders
+use docxtpl's Jinja: {{ value }}, {%p if %} paragraphs and {%tr for %} table rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from cspr.documents.shipped.kit import Builder
+from cspr.documents.shipped.letters import family_decision_letter, family_invitation_letter
+from cspr.documents.shipped.notices import delay_notice, publication_notice
+from cspr.documents.shipped.reports import (
+    panel_notification_summary,
+    rapid_review_report,
+    terms_of_reference,
+)
+
+REPORT_MARK = "OFFICIAL-SENSITIVE"
+
+TEMPLATES: list[tuple[str, str, str, str, Callable[[Builder], None]]] = [
+    ("family_decision_letter", "Letter to the family: the decision and its rationale",
+     "Tells the family the partners' decision after the rapid review, and why.", "",
+     family_decision_letter),
+    ("family_invitation_letter", "Letter to the family: invitation to contribute",
+     "Invites the family to take part in the review, with the support and advocacy offer.", "",
+     family_invitation_letter),
+    ("panel_notification_summary", "Notification summary for the National Panel",
+     "Summarises the serious incident notification and the partners' views.", REPORT_MARK,
+     panel_notification_summary),
+    ("rapid_review_report", "Rapid review report",
+     "The rapid review: the case, agencies, analysis, learning, decision and sign-off.",
+     REPORT_MARK, rapid_review_report),
+    ("terms_of_reference", "Terms of reference",
+     "Terms of reference for a local child safeguarding practice review.", REPORT_MARK,
+     terms_of_reference),
+    ("publication_notice", "Notice to the Panel and Secretary of State before publication",
+     "Notice to the Panel and the Secretary of State at least 7 working days before "
+     "publication.", REPORT_MARK, publication_notice),
+    ("delay_notice", "Notice of delay, with reasons",
+     "Notice to the Panel and the Secretary of State that a review will be late, with the "
+     "reasons.", REPORT_MARK, delay_notice),
+]  # fmt: skip
+
+
+def build(out: Path) -> list[Path]:
+    """Write every template and the manifest into a folder; return the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written, manifest = [], []
+    for template_id, title, description, marking, write in TEMPLATES:
+        builder = Builder(title, marking)
+        write(builder)
+        path = out / f"{template_id}.docx"
+        builder.save(path)
+        written.append(path)
+        manifest.append(
+            {"id": template_id, "title": title, "description": description, "file": path.name}
+        )
+    (out / "manifest.json").write_text(
+        json.dumps({"templates": manifest}, indent=2) + "\n", encoding="utf-8"
+    )
+    return written

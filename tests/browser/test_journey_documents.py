@@ -1,0 +1,110 @@
+"""Journey 4: the business unit makes the letter to the family and downloads it; admin pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+
+import docx
+import pytest
+from playwright.sync_api import Page, expect
+
+from cspr.casework.demo import DEMO_PASSWORD
+from tests.browser.harness import LiveServer, check_page
+
+pytestmark = pytest.mark.browser
+BU_EMAIL = "bu@demo.example.org"
+ADMIN_EMAIL = "admin@demo.example.org"
+LETTER = "Letter to the family: the decision and its rationale"
+
+
+@pytest.fixture(scope="module")
+def documents_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Serve the app with the fictional demo partnership: users and cases at every stage."""
+    server = LiveServer(tmp_path_factory.mktemp("documents") / "data")
+    server.flask("demo")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _sign_in(page: Page, server: LiveServer, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(server.url + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_business_unit_generates_and_downloads_the_letter(
+    page: Page, documents_server: LiveServer, tmp_path: Path
+) -> None:
+    server = documents_server
+    _sign_in(page, server, BU_EMAIL)
+    page.goto(server.url + "/cases")
+    reference = re.compile(r"^CSPR-\d{4}-0006$")  # the demo's case F: decided, family told
+    page.get_by_role("link", name=reference).click()
+    case_reference = page.get_by_role("heading", level=1).inner_text().split()[0]
+    expect(page.get_by_role("heading", name="Documents")).to_be_visible()
+    check_page(page, "case documents before")
+
+    page.get_by_label("Document", exact=True).select_option(label=LETTER)
+    page.get_by_label("Full version, with names").check()
+    page.get_by_role("button", name="Generate document").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"{LETTER} v1 has been generated"
+    )
+    history = page.locator("#document-history")
+    expect(history).to_contain_text("Bea Example")
+    check_page(page, "case documents generated")
+
+    with page.expect_download() as caught:
+        history.get_by_role("link", name=f"Word copy of {LETTER} v1").click()
+    download = caught.value
+    assert download.suggested_filename.startswith(case_reference)
+    saved = tmp_path / "letter.docx"
+    download.save_as(saved)
+    letter = docx.Document(BytesIO(saved.read_bytes()))
+    cells = [c.text for t in letter.tables for row in t.rows for c in row.cells]
+    assert case_reference in cells
+    body = "\n".join(p.text for p in letter.paragraphs)
+    assert "Dear " in body and "What the safeguarding partners have decided" in body
+
+    page.get_by_role("link", name="Check or change the pseudonym register").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pseudonym register")
+    expect(page.locator("main")).to_contain_text("Child F")
+    check_page(page, "pseudonym register")
+    page.get_by_role("button", name="Add to the register").click()
+    expect(page).to_have_title(re.compile(r"^Error: Pseudonym register"))
+    check_page(page, "pseudonym register errors")
+
+
+def test_admin_template_pages(page: Page, documents_server: LiveServer, tmp_path: Path) -> None:
+    server = documents_server
+    _sign_in(page, server, ADMIN_EMAIL)
+    page.get_by_role("link", name="Document templates").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Document templates")
+    check_page(page, "admin document templates")
+
+    page.get_by_role("link", name="Rapid review report").click()
+    expect(page.locator("#template-versions")).to_contain_text("In use")
+    check_page(page, "admin document template")
+
+    page.get_by_role("button", name="Upload a new version").click()
+    evil = tmp_path / "evil.docx"
+    document = docx.Document()
+    document.add_paragraph("Dear {{ cycler.__init__.__globals__ }} and {{ case.refrence }}")
+    document.save(str(evil))
+    page.get_by_label("Upload the Word template").set_input_files(str(evil))
+    page.get_by_role("button", name="Check and upload").click()
+    expect(page).to_have_title(re.compile(r"^Error: Upload a template"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("templates may not use")
+    expect(page.locator("#template-problems")).to_contain_text("Did you mean “case.reference”?")
+    check_page(page, "admin upload template refused")
+
+    page.goto(server.url + "/documents/variables")
+    expect(page.locator("#variables")).to_contain_text("case.reference")
+    check_page(page, "template variables")
