@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import threading
@@ -34,8 +35,8 @@ def _post(url: str, token: str) -> str | None:
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
             if response.status == 201:
                 return str(json.loads(response.read())["id"])
-    except (OSError, urllib.error.URLError, ValueError):
-        return None  # the server died mid-request: not acknowledged
+    except (OSError, urllib.error.URLError, http.client.HTTPException, ValueError):
+        return None  # the server died mid-request or mid-reply: not acknowledged
     return None
 
 
