@@ -32,6 +32,16 @@ def _event(kind: str, text: str, user: dict[str, Any] | None) -> dict[str, Any]:
     return {"at": _now(), "kind": kind, "text": text, "by": user["name"] if user else "system"}
 
 
+def add_timeline_entry(case_id: str, kind: str, text: str, user: dict[str, Any]) -> dict[str, Any]:
+    """Add one line to a case's timeline, for other capabilities (documents, for example)."""
+    return _add_events(case_id, _event(kind, text, user))
+
+
+def now_iso() -> str:
+    """Return the time now as UTC ISO text, as case records store it."""
+    return _now()
+
+
 def _add_events(case_id: str, *events: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """Append timeline entries and apply changes to a case in one durable write."""
 

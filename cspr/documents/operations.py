@@ -168,11 +168,11 @@ def generate_document(
             "sha256": hashlib.sha256(data).hexdigest(),
             "made_by": user["id"],
             "made_by_name": user["name"],
-            "made_at": cases._now(),
+            "made_at": cases.now_iso(),
         },
     )
     text = f"{template['title']} v{number}{label} generated"
-    cases._add_events(case_id, cases._event("document", text, user))
+    cases.add_timeline_entry(case_id, "document", text, user)
     audit.record(
         "create",
         "document",
