@@ -27,14 +27,18 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(FlaskForm):
-    """Current password, then the new one twice."""
+# Made before the forms below, so that WTForms (which orders fields by creation) asks for the
+# current password first on the change-password page.
+_CURRENT_PASSWORD = PasswordField(
+    "Current password",
+    widget=GovPasswordInput(),
+    validators=[InputRequired(message="Enter your current password")],
+)
 
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your current password")],
-    )
+
+class NewPasswordForm(FlaskForm):
+    """The new password, twice (used by the password reset link)."""
+
     new_password = PasswordField(
         "New password",
         description="Use 12 characters or more. A few unrelated words together work well.",
@@ -46,4 +50,11 @@ class ChangePasswordForm(FlaskForm):
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter your new password again")],
     )
+    submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """Current password, then the new one twice."""
+
+    current_password = _CURRENT_PASSWORD
     submit = SubmitField("Change password", widget=GovSubmitInput())

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import PasswordField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 
@@ -51,20 +50,3 @@ class RequestResetForm(FlaskForm):
         ],
     )
     submit = SubmitField("Send the link", widget=GovSubmitInput())
-
-
-class NewPasswordForm(FlaskForm):
-    """The new password, twice."""
-
-    new_password = PasswordField(
-        "New password",
-        description="Use 12 characters or more. A few unrelated words together work well.",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter a new password")],
-    )
-    confirm_password = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your new password again")],
-    )
-    submit = SubmitField("Set password", widget=GovSubmitInput())

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
+from cspr.auth.forms import NewPasswordForm
 from cspr.exceptions import Refused
 from cspr.extensions import limiter
 from cspr.forms_support import attach_error
 from cspr.mail import password_reset
-from cspr.mail.forms import NewPasswordForm, RequestResetForm
+from cspr.mail.forms import RequestResetForm
 
 bp = Blueprint("password_reset", __name__, url_prefix="/password-reset")
 SESSION_KEY = "password_reset_token"
