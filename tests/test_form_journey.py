@@ -348,3 +348,21 @@ def test_empty_fields_render_empty_not_none(agency: FlaskClient) -> None:
     for html in (agency.get(incident_url).text, _post(agency, incident_url, {}).text):
         assert re.search(r"<textarea[^>]*>\s*</textarea>", html), "the summary box should be empty"
         assert ">None<" not in html and 'value="None"' not in html
+
+
+@pytest.mark.parametrize("typed", ["1E400", "-1e400", "9" * 40, "Infinity", "NaN"])
+def test_absurd_numbers_are_refused_not_crashed(typed: str) -> None:
+    from cspr.formengine.pageforms import read_number
+
+    for kind in ("integer", "decimal"):
+        value, error = read_number({"type": kind, "label": "Hours in hospital"}, typed)
+        assert value is None and error, (kind, typed)
+
+
+def test_huge_decimal_on_a_page_gets_a_message(agency: FlaskClient) -> None:
+    first = _start(agency)
+    child_url = _post(agency, first, ABOUT_YOU).headers["Location"]
+    incident_url = _post(agency, child_url, CHILD).headers["Location"]
+    response = _post(agency, incident_url, {**INCIDENT, "hours_in_hospital": "1E400"})
+    assert response.status_code == 200
+    assert any("number" in text for _, text in _errors(response.text))

@@ -32,6 +32,7 @@ Answers = dict[str, Any]
 NO_INPUT_TYPES = {"guidance"}
 YES_NO = [("yes", "Yes"), ("no", "No")]
 _NUMBER_NOISE = re.compile(r"[\s,]")
+LARGEST_NUMBER = Decimal(10) ** 15
 
 
 class DateParts(Form):
@@ -171,7 +172,8 @@ def read_number(field: FieldDef, raw: Any) -> tuple[Any, str | None]:
         number = Decimal(text)
     except InvalidOperation:
         return None, messages.wrong_type_message(field)
-    if not number.is_finite():
+    # Far beyond any real count or measure; 1E400 would otherwise become infinity.
+    if not number.is_finite() or abs(number) > LARGEST_NUMBER:
         return None, messages.wrong_type_message(field)
     if field["type"] == "integer":
         if number != number.to_integral_value():
