@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakSet
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -80,9 +82,7 @@ class LiveServer:
             raise RuntimeError(f"flask {' '.join(args)} failed: {result.stderr or result.stdout}")
         return result.stdout
 
-    def add_user(
-        self, email: str, role: str, *extra: str, password: str = "correct horse battery staple"
-    ) -> None:
+    def add_user(self, email: str, role: str, *extra: str, password: str = PASSWORD) -> None:
         """Create an account through the real CLI, with any --name/--agency/--partner options."""
         self.flask(
             "users",
@@ -134,6 +134,16 @@ class LiveServer:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+def sign_in(page: Page, server: LiveServer, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real page, starting from no session, and wait until it worked."""
+    page.context.clear_cookies()
+    page.goto(server.url + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def screenshot_name(label: str) -> str:

@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import AGENCY_EMAIL
-from tests.browser.harness import ROOT, LiveServer, check_page
-from tests.conftest import PASSWORD
+from tests.browser.harness import ROOT, LiveServer, check_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +21,6 @@ def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
     server.start()
     yield server
     server.stop()
-
-
-def _sign_in(page: Page, server: LiveServer) -> None:
-    page.goto(server.url + "/sign-in")
-    page.get_by_label("Email address").fill(AGENCY_EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _fill_first_pages(page: Page) -> None:
@@ -48,7 +40,7 @@ def _fill_first_pages(page: Page) -> None:
 
 
 def test_conditional_reveal_follows_the_answers(page: Page, example_server: LiveServer) -> None:
-    _sign_in(page, example_server)
+    sign_in(page, example_server, AGENCY_EMAIL)
     page.goto(example_server.url + "/forms")
     check_page(page, "forms list")
     page.get_by_role("button", name="Start Example: every field type").click()
@@ -80,7 +72,7 @@ def test_conditional_questions_all_show_without_javascript(
     page_without_js: Page, example_server: LiveServer
 ) -> None:
     page = page_without_js
-    _sign_in(page, example_server)
+    sign_in(page, example_server, AGENCY_EMAIL)
     page.goto(example_server.url + "/forms")
     page.get_by_role("button", name="Start Example: every field type").click()
     _fill_first_pages(page)

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from cspr.casework import clock
 from tests.browser.conftest import AGENCY_EMAIL
 from tests.browser.filler import fill_form
-from tests.browser.harness import LiveServer, check_page
+from tests.browser.harness import LiveServer, check_page, sign_in
 from tests.conftest import PASSWORD
 from tests.test_shipped_forms import COMPLETE
 
@@ -62,15 +62,6 @@ def case_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.stop()
 
 
-def _as(page: Page, server: LiveServer, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def _open_case(page: Page, server: LiveServer) -> None:
     page.goto(server.url + "/cases")
     page.get_by_role("link", name=re.compile(r"^CSPR-\d{4}-\d{4}$")).first.click()
@@ -80,12 +71,12 @@ def test_case_through_consideration_notification_and_sign_off(
     page: Page, case_server: LiveServer
 ) -> None:
     server = case_server
-    _as(page, server, AGENCY_EMAIL)
+    sign_in(page, server, AGENCY_EMAIL)
     page.goto(server.url + "/forms")
     page.get_by_role("button", name="Start Referral for consideration").click()
     fill_form(page, "referral", COMPLETE["referral"])
 
-    _as(page, server, BU_EMAIL)
+    sign_in(page, server, BU_EMAIL)
     _open_case(page, server)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Referral")
     check_page(page, "case at referral")
@@ -99,14 +90,14 @@ def test_case_through_consideration_notification_and_sign_off(
     )
 
     for partner, view in [("local_authority", "agree"), ("police", "agree"), ("icb", "disagree")]:
-        _as(page, server, PARTNER_EMAILS[partner])
+        sign_in(page, server, PARTNER_EMAILS[partner])
         _open_case(page, server)
         page.get_by_role("button", name="Start: Case for consideration decision").click()
         answers = copy.deepcopy(COMPLETE["consideration_decision"])
         answers.update(partner_organisation=partner, notifiable_decision=view)
         fill_form(page, "consideration_decision", answers)
 
-    _as(page, server, BU_EMAIL)
+    sign_in(page, server, BU_EMAIL)
     _open_case(page, server)
     decision = page.locator("main")
     expect(decision).to_contain_text(
@@ -148,13 +139,13 @@ def test_case_through_consideration_notification_and_sign_off(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("it has 0")
 
     for email in PARTNER_EMAILS.values():
-        _as(page, server, email)
+        sign_in(page, server, email)
         _open_case(page, server)
         page.get_by_role("button", name="Sign off the rapid review").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text("signed off")
     check_page(page, "case rapid review signed off")
 
-    _as(page, server, BU_EMAIL)
+    sign_in(page, server, BU_EMAIL)
     _open_case(page, server)
     expect(page.locator("main")).to_contain_text("3 of 3 sign-offs needed")
     page.get_by_role("button", name="Record the partners' decision").click()

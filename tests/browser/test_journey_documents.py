@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cspr.casework.demo import DEMO_PASSWORD
-from tests.browser.harness import LiveServer, check_page
+from tests.browser.harness import LiveServer, check_page, sign_in
 
 pytestmark = pytest.mark.browser
 BU_EMAIL = "bu@demo.example.org"
@@ -30,20 +30,11 @@ def documents_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveS
     server.stop()
 
 
-def _sign_in(page: Page, server: LiveServer, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def test_business_unit_generates_and_downloads_the_letter(
     page: Page, documents_server: LiveServer, tmp_path: Path
 ) -> None:
     server = documents_server
-    _sign_in(page, server, BU_EMAIL)
+    sign_in(page, server, BU_EMAIL, DEMO_PASSWORD)
     page.goto(server.url + "/cases")
     reference = re.compile(r"^CSPR-\d{4}-0006$")  # the demo's case F: decided, family told
     page.get_by_role("link", name=reference).click()
@@ -84,7 +75,7 @@ def test_business_unit_generates_and_downloads_the_letter(
 
 def test_admin_template_pages(page: Page, documents_server: LiveServer, tmp_path: Path) -> None:
     server = documents_server
-    _sign_in(page, server, ADMIN_EMAIL)
+    sign_in(page, server, ADMIN_EMAIL, DEMO_PASSWORD)
     page.get_by_role("link", name="Document templates").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Document templates")
     check_page(page, "admin document templates")

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from cspr.casework.demo import DEMO_PASSWORD
-from tests.browser.harness import LiveServer, check_page
+from tests.browser.harness import LiveServer, check_page, sign_in
 
 pytestmark = pytest.mark.browser
 BU_EMAIL = "bu@demo.example.org"
@@ -40,15 +40,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     server.stop()
 
 
-def _sign_in(page: Page, server: LiveServer, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def _date(page: Page, legend: str, day: str, month: str, year: str) -> None:
     group = page.get_by_role("group", name=legend)
     group.get_by_label("Day").fill(day)
@@ -67,7 +58,7 @@ def test_dashboard_charts_and_workbook_downloads(
     page: Page, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     server = demo_server
-    _sign_in(page, server, BU_EMAIL)
+    sign_in(page, server, BU_EMAIL, DEMO_PASSWORD)
 
     page.get_by_role("link", name="Deadlines").click()
     expect(page.get_by_role("img", name="Cases by stage")).to_be_visible()
@@ -122,7 +113,7 @@ def test_dashboard_charts_and_workbook_downloads(
 def test_chair_downloads_the_audit_workbook(
     page: Page, demo_server: DemoServer, tmp_path: Path
 ) -> None:
-    _sign_in(page, demo_server, CHAIR_EMAIL)
+    sign_in(page, demo_server, CHAIR_EMAIL, DEMO_PASSWORD)
     page.get_by_role("link", name="Exports").click()
     page.get_by_role("link", name="Rapid review audit workbook for the independent chair").click()
     check_page(page, "rapid review audit period")

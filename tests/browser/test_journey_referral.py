@@ -8,17 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import AGENCY_EMAIL
-from tests.browser.harness import LiveServer, check_page
-from tests.conftest import PASSWORD
+from tests.browser.harness import LiveServer, check_page, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(page: Page, server: LiveServer) -> None:
-    page.goto(server.url + "/sign-in")
-    page.get_by_label("Email address").fill(AGENCY_EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, server, AGENCY_EMAIL)
     expect(page.locator("body")).to_contain_text("Welcome, Hana Visitor")
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ADMIN_EMAIL
-from tests.browser.harness import LiveServer, check_page
+from tests.browser.harness import LiveServer, check_page, sign_in
 from tests.conftest import PASSWORD
 from tests.mail.conftest import SmtpServer
 
@@ -64,15 +64,8 @@ def mail_server(
     server.stop()
 
 
-def _sign_in(page: Page, server: LiveServer, email: str, password: str = PASSWORD) -> None:
-    page.goto(server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_admin_email_pages(page: Page, mail_server: LiveServer, smtp_server: SmtpServer) -> None:
-    _sign_in(page, mail_server, ADMIN_EMAIL)
+    sign_in(page, mail_server, ADMIN_EMAIL)
     page.get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
     check_page(page, "admin settings")
@@ -148,5 +141,5 @@ def test_password_reset_pages(page: Page, mail_server: LiveServer, smtp_server: 
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
     check_page(page, "password reset link used")
-    _sign_in(page, mail_server, BU_EMAIL, NEW_PASSWORD)
+    sign_in(page, mail_server, BU_EMAIL, NEW_PASSWORD)
     expect(page.locator("body")).to_contain_text("Signed in as Bea Unit")

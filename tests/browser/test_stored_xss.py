@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.browser.harness import ROOT, LiveServer, check_page
+from tests.browser.harness import ROOT, LiveServer, check_page, sign_in
 from tests.conftest import PASSWORD
 from tests.test_shipped_forms import COMPLETE
 
@@ -169,14 +169,6 @@ def _visit(page: Page, server: LiveServer, path: str, label: str, opened: list[s
     assert not opened, f"script ran on {path}: {opened}"
 
 
-def _sign_in(page: Page, server: LiveServer, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer) -> None:
     server = xss_server
     opened = _guard(page)
@@ -198,7 +190,7 @@ def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer) -> None:
     referral["incident_description"] = P
     _api_submit(server, "staff@x.example.org", "referral", referral)
 
-    _sign_in(page, server, "staff@x.example.org")
+    sign_in(page, server, "staff@x.example.org")
     _visit(page, server, "/", "home", opened)
     _visit(page, server, "/forms", "forms", opened)
     page.locator("form[action$='/forms/xss_form/start'] button").click()
@@ -214,14 +206,14 @@ def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer) -> None:
     assert page.locator(INJECTED).count() == 0 and not opened
     check_page(page, "xss submission view")
 
-    _sign_in(page, server, "bu@x.example.org")
+    sign_in(page, server, "bu@x.example.org")
     _visit(page, server, "/cases", "cases", opened)
     page.locator("main a[href^='/cases/']").first.click()
     assert page.locator(INJECTED).count() == 0 and not opened
     expect(page.locator("main")).to_contain_text(PAYLOADS[0])
     check_page(page, "xss case page")
 
-    _sign_in(page, server, "admin@x.example.org")
+    sign_in(page, server, "admin@x.example.org")
     for path, label in [
         ("/admin/users", "users"),
         ("/admin/agencies", "agencies"),
