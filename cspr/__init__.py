@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from cspr import admin, api, audit_trail, auth, documents, exports, mail, main
+    from cspr import admin, api, audit_trail, auth, builder, documents, exports, mail, main
     from cspr.casework import clock_routes
     from cspr.casework import routes as case_routes
     from cspr.formengine import registry, web
@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     auth.init_app(app)
     admin.init_app(app)
+    builder.init_app(app)
     api.init_app(app)
     audit_trail.init_app(app)
     clock_routes.init_app(app)

@@ -20,9 +20,8 @@ from flask.typing import ResponseReturnValue
 from cspr import audit
 from cspr.auth.roles import current_user, login_required
 from cspr.exceptions import Forbidden, Refused
-from cspr.formengine import attachments, journey, operations, registry, summary
+from cspr.formengine import attachments, journey, operations, pagepost, registry, summary
 from cspr.formengine.conditions import visible_pages
-from cspr.formengine.pageforms import form_data, page_form_class, read_page
 from cspr.formengine.schema import submission_schema
 from cspr.formengine.validation import validate_page
 from cspr.storage import NotFound
@@ -84,15 +83,6 @@ def start(form_id: str) -> ResponseReturnValue:
     return redirect(url_for("forms.page", draft_id=draft["id"], page_id=first))
 
 
-def _item_counts(fields: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, int]:
-    """Return how many items each repeating group shows: what is saved, at least its minimum."""
-    return {
-        f["name"]: max(len(answers.get(f["name"]) or []), int(f.get("min_items") or 0), 1)
-        for f in fields
-        if f["type"] == "repeating_group"
-    }
-
-
 def _save_uploads(
     user: dict[str, Any],
     draft: dict[str, Any],
@@ -131,25 +121,13 @@ def page(draft_id: str, page_id: str) -> ResponseReturnValue:
         target = following and url_for("forms.page", draft_id=draft_id, page_id=following)
         return redirect(target or url_for("forms.check", draft_id=draft_id))
     fields = journey.fields_to_render(definition, page_def, answers)
-    counts = _item_counts(fields, answers)
     action = request.form.get("action", "continue")
     errors: dict[str, str] = {}
     if request.method == "GET":
-        data = {f["name"]: form_data(f, answers.get(f["name"])) for f in fields}
-        form = page_form_class(fields, counts)(data=data)
+        form = pagepost.blank_form(fields, answers)
     else:
-        group, _, index = action.partition(":")[2].partition(":")
-        if action.startswith("add:") and group in counts:
-            counts[group] += 1
-        form = page_form_class(fields, counts)()
-        if not form.validate():
-            abort(400)
-        values, errors = read_page(fields, form)
+        form, values, errors = pagepost.read_posted(fields, answers, action)
         _save_uploads(user, draft, fields, values, errors)
-        if action.startswith("remove:") and isinstance(values.get(group), list) and index.isdigit():
-            items = values[group]
-            if int(index) < len(items):
-                items.pop(int(index))
         for path in errors:
             values.pop(path.split(".")[0], None)  # keep the last good answer, not a bad one
         draft = operations.save_answers(user, draft_id, values)
@@ -160,9 +138,7 @@ def page(draft_id: str, page_id: str) -> ResponseReturnValue:
             return redirect(url_for("main.home"))
         if action.startswith(("add:", "remove:")):
             if action.startswith("remove:"):
-                kept = draft["answers"]
-                data = {f["name"]: form_data(f, kept.get(f["name"])) for f in fields}
-                form = page_form_class(fields, _item_counts(fields, kept))(formdata=None, data=data)
+                form = pagepost.blank_form(fields, draft["answers"])
             errors = {}
         else:
             page_errors = validate_page(definition, page_id, draft["answers"], operations.today())
@@ -177,22 +153,9 @@ def page(draft_id: str, page_id: str) -> ResponseReturnValue:
     return render_template(
         "formengine/page.html",
         title=page_def["title"],
-        definition=definition,
         draft=draft,
-        page=page_def,
-        fields=fields,
         form=form,
-        errors=errors,
-        error_links=journey.error_links(definition, errors),
-        conditional={
-            f["name"]: json.dumps(journey.inline_refs(f.get("show_if"), definition))
-            for f in fields
-            if journey.same_page_condition(f, definition, page_def)
-        },
-        earlier_answers=json.dumps(
-            {k: v for k, v in answers.items() if k not in {f["name"] for f in page_def["fields"]}}
-        ),
-        error_for=journey.error_for,
+        **pagepost.page_context(definition, page_def, fields, answers, errors),
     )
 
 

@@ -68,6 +68,7 @@ def navigation_items() -> list[dict[str, Any]]:
     if user["role"] == ADMIN:
         items.append(("Users", url_for("admin.users"), "admin.user"))
         items.append(("Agencies", url_for("admin.agencies"), "admin.agenc"))
+        items.append(("Form builder", url_for("builder.index"), "builder."))
         items.append(("Closure days", url_for("clock.closure_days"), "clock.closure"))
         items.append(("Document templates", url_for("doc_templates.index"), "doc_templates."))
         items.append(("Email", url_for("mail_admin.email"), "mail_admin.email"))

@@ -1,0 +1,399 @@
+"""Builder verbs: change a form's working copy, publish it, revert, import, archive."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cspr import audit
+from cspr.builder.edits import Doc, new_form
+from cspr.exceptions import Refused
+from cspr.formengine import registry
+from cspr.formengine.core_errors import DefinitionError
+from cspr.formengine.definitions import check_definition
+from cspr.formengine.operations import SUBMISSIONS
+from cspr.storage import NotFound, StoreError, get_store
+
+WORKING = "form_working_copies"
+PREVIEWS = "form_previews"
+MAX_IMPORT_BYTES = 1_000_000
+ID_RULE = "2 to 64 lower-case letters, digits, '-' or '_', starting with a letter"
+
+
+@dataclass
+class WorkingCopy:
+    """The form as the admin is editing it, with its revision and the version it started from."""
+
+    form_id: str
+    definition: Doc
+    revision: int
+    base_version: int | None
+    status: str  # "draft" (never published), "live" or "archived"
+    changed: bool  # differs from the newest published version
+
+    @property
+    def title(self) -> str:
+        """Return the working title."""
+        return str(self.definition["title"])
+
+
+class InvalidChange(Refused):
+    """A change the meta-schema or the cross-checks refuse, with every problem found."""
+
+    def __init__(self, errors: list[DefinitionError]) -> None:
+        """Keep the problems and summarise them for the page."""
+        self.errors = errors
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        super().__init__(
+            f"The change was not saved: {first.reason} (at {first.path}){more}. "
+            "The form is as it was before."
+        )
+
+
+def versions(form_id: str) -> list[dict[str, Any]]:
+    """Return a form's published versions, oldest first."""
+    return get_store().find(registry.VERSIONS, where={"form_id": form_id}, order_by="version")
+
+
+def _newest(form_id: str) -> dict[str, Any] | None:
+    """Return the newest published version record of a form."""
+    found = versions(form_id)
+    return found[-1] if found else None
+
+
+def _same(one: Doc, two: Doc) -> bool:
+    """Say whether two definitions are the same apart from their version number."""
+    return {**one, "version": 0} == {**two, "version": 0}
+
+
+def working_copy(form_id: str) -> WorkingCopy:
+    """Return the working copy of a form: the saved one, or a copy of its newest version."""
+    record = get_store().get(WORKING, form_id)
+    newest = _newest(form_id)
+    if record is None and newest is None:
+        raise NotFound(form_id)
+    status = "draft" if newest is None else str(newest.get("status") or "live")
+    if record is None:
+        assert newest is not None
+        return WorkingCopy(form_id, copy.deepcopy(newest["definition"]), 0,
+                           int(newest["version"]), status, False)
+    changed = newest is None or not _same(record["definition"], newest["definition"])
+    return WorkingCopy(form_id, record["definition"], int(record["revision"]),
+                       record.get("base_version"), status, changed)
+
+
+def list_forms() -> list[dict[str, Any]]:
+    """Return one row per form: title, status, live version, unpublished changes, submissions."""
+    store = get_store()
+    form_ids = {r["form_id"] for r in store.find(registry.VERSIONS)}
+    form_ids |= {r["id"] for r in store.find(WORKING)}
+    counts: dict[str, int] = {}
+    for sub in store.find(SUBMISSIONS, predicate=lambda s: s.get("status") == "submitted"):
+        counts[sub["form_id"]] = counts.get(sub["form_id"], 0) + 1
+    rows = []
+    for form_id in form_ids:
+        copy_ = working_copy(form_id)
+        newest = _newest(form_id)
+        rows.append({
+            "id": form_id,
+            "title": copy_.title,
+            "status": copy_.status,
+            "version": newest["version"] if newest else None,
+            "changed": copy_.changed,
+            "submissions": counts.get(form_id, 0),
+        })
+    return sorted(rows, key=lambda row: (row["status"] == "archived", row["title"].lower()))
+
+
+def submission_counts(form_id: str) -> dict[int, dict[str, int]]:
+    """Return, per version, how many forms were sent and how many drafts are in progress."""
+    counts: dict[int, dict[str, int]] = {}
+    for sub in get_store().find(SUBMISSIONS, where={"form_id": form_id}):
+        per = counts.setdefault(int(sub["form_version"]), {"submitted": 0, "draft": 0})
+        per["submitted" if sub["status"] == "submitted" else "draft"] += 1
+    return counts
+
+
+def answered(form_id: str, name: str) -> int:
+    """Count the sent forms and drafts, of any version, holding an answer to a question."""
+    top = name.split(".")[0]
+    return sum(
+        1 for sub in get_store().find(SUBMISSIONS, where={"form_id": form_id})
+        if sub.get("answers", {}).get(top) not in (None, "", [], {})
+    )
+
+
+def check(doc: Any) -> None:
+    """Refuse a definition the meta-schema or the cross-checks reject."""
+    errors = check_definition(doc)
+    if errors:
+        raise InvalidChange(errors)
+
+
+STALE = (
+    "Someone else changed this form while you were editing it, so your change was not saved. "
+    "Look at the form as it is now and make your change again."
+)
+
+
+def _save(user: dict[str, Any], form_id: str, revision: int | None, doc: Doc) -> None:
+    """Store a checked working copy, refusing if someone else changed it since it was read."""
+    check(doc)
+    store = get_store()
+    if store.get(WORKING, form_id) is None:
+        if revision not in (None, 0):
+            raise Refused(STALE)
+        newest = _newest(form_id)
+        try:
+            store.insert(WORKING, {
+                "id": form_id, "definition": doc, "revision": 1, "updated_by": user["email"],
+                "base_version": int(newest["version"]) if newest else None,
+            })
+        except StoreError:
+            raise Refused(STALE) from None
+        return
+
+    def apply(record: dict[str, Any]) -> dict[str, Any]:
+        """Replace the definition if nobody else has changed it meanwhile."""
+        if revision is not None and int(record["revision"]) != revision:
+            raise Refused(STALE)
+        return {**record, "definition": doc, "revision": int(record["revision"]) + 1,
+                "updated_by": user["email"]}
+
+    store.update(WORKING, form_id, apply)
+
+
+def change(
+    user: dict[str, Any],
+    form_id: str,
+    revision: int | None,
+    action: str,
+    edit: Callable[[Doc], Any],
+    details: dict[str, Any] | None = None,
+) -> Any:
+    """Apply one edit to a copy of the working definition, check it, save it and audit it."""
+    current = working_copy(form_id)
+    if current.status == "archived":
+        raise Refused("This form is archived. Restore it before changing it.")
+    doc = copy.deepcopy(current.definition)
+    result = edit(doc)
+    _save(user, form_id, revision, doc)
+    audit.record(f"builder {action}", "form", form_id, details=details or {}, user=user)
+    return result
+
+
+def create_form(user: dict[str, Any], form_id: str, title: str, description: str) -> WorkingCopy:
+    """Start a new form with one introduction page; nothing is live until it is published."""
+    form_id = form_id.strip()
+    if get_store().get(WORKING, form_id) is not None or _newest(form_id) is not None:
+        raise Refused(f"There is already a form with the id '{form_id}'. Choose another id.", "id")
+    doc = new_form(form_id, title.strip(), description.strip())
+    errors = check_definition(doc)
+    if errors:
+        raise Refused(_id_or_reason(errors[0]), "id" if errors[0].path == "$.id" else "title")
+    _save(user, form_id, None, doc)
+    audit.record("builder create", "form", form_id, details={"title": doc["title"]}, user=user)
+    return working_copy(form_id)
+
+
+def _id_or_reason(error: DefinitionError) -> str:
+    """Explain a refused new form in the words of the create page."""
+    if error.path == "$.id":
+        return f"The form id must be {ID_RULE}"
+    return error.reason
+
+
+def publish(user: dict[str, Any], form_id: str, revision: int | None) -> int:
+    """Publish the working copy as a new, immutable version and return its number."""
+    current = working_copy(form_id)
+    if current.status == "archived":
+        raise Refused("This form is archived. Restore it before publishing it.")
+    if revision is not None and revision != current.revision:
+        raise Refused("Someone else changed this form since you opened this page. "
+                      "Check the changes again before publishing.")
+    if not current.changed:
+        raise Refused("There are no changes to publish: the working copy is the same as the "
+                      "live version.")
+    return _publish(user, form_id, current.definition, "admin", "publish")
+
+
+def _publish(user: dict[str, Any], form_id: str, definition: Doc, source: str, action: str) -> int:
+    """Store a definition as the next version, make it the working copy, and audit it."""
+    store = get_store()
+    newest = _newest(form_id)
+    number = (int(newest["version"]) + 1) if newest else 1
+    doc = {**copy.deepcopy(definition), "version": number}
+    check(doc)
+    store.insert(registry.VERSIONS, {
+        "id": registry.version_id(form_id, number),
+        "form_id": form_id,
+        "version": number,
+        "definition": doc,
+        "source": source,
+        "status": "live",
+        "published_by": user["email"],
+    })
+    for older in versions(form_id)[:-1]:
+        if older.get("status") == "archived":
+            store.update(registry.VERSIONS, older["id"], {"status": "live"})
+    record = {"definition": doc, "revision": working_copy(form_id).revision + 1,
+              "base_version": number, "updated_by": user["email"]}
+    if store.get(WORKING, form_id) is None:
+        store.insert(WORKING, {"id": form_id, **record})
+    else:
+        store.update(WORKING, form_id, record)
+    audit.record(f"builder {action}", "form", form_id, details={"version": number}, user=user)
+    return number
+
+
+def version_definition(form_id: str, version: int) -> Doc:
+    """Return the stored definition of one published version."""
+    record = get_store().get(registry.VERSIONS, registry.version_id(form_id, version))
+    if record is None:
+        raise NotFound(f"{form_id}@{version}")
+    definition: Doc = record["definition"]
+    return definition
+
+
+def revert(user: dict[str, Any], form_id: str, version: int) -> int:
+    """Publish a copy of an old version as the newest version."""
+    old = version_definition(form_id, version)
+    if working_copy(form_id).status == "archived":
+        raise Refused("This form is archived. Restore it before reverting it.")
+    number = _publish(user, form_id, old, "revert", "revert")
+    audit.record("builder revert", "form", form_id,
+                 details={"from_version": version, "new_version": number}, user=user)
+    return number
+
+
+def discard_changes(user: dict[str, Any], form_id: str) -> None:
+    """Throw away unpublished changes, going back to the newest published version."""
+    newest = _newest(form_id)
+    if newest is None:
+        raise Refused("This form has never been published, so there is nothing to go back to. "
+                      "Delete it instead.")
+    store = get_store()
+    if store.get(WORKING, form_id) is not None:
+        store.update(WORKING, form_id, {
+            "definition": newest["definition"],
+            "revision": working_copy(form_id).revision + 1,
+            "base_version": newest["version"],
+            "updated_by": user["email"],
+        })
+    audit.record("builder discard", "form", form_id, details={}, user=user)
+
+
+def parse_json(text: str) -> Any:
+    """Read JSON typed or uploaded by an admin, refusing it with a plain reason."""
+    if len(text.encode("utf-8", "replace")) > MAX_IMPORT_BYTES:
+        raise Refused("The JSON is too big: a form definition must be under 1 MB", "definition")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Refused(
+            f"This is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            "definition",
+        ) from None
+    except RecursionError:
+        raise Refused("This is not valid JSON: it nests too deeply", "definition") from None
+
+
+def save_json(user: dict[str, Any], form_id: str, revision: int | None, text: str) -> None:
+    """Replace the working copy with JSON edited by hand, if the meta-schema accepts it."""
+    doc = parse_json(text)
+    if isinstance(doc, dict) and doc.get("id") != form_id:
+        raise Refused(f"The id must stay '{form_id}'. To make a new form, use import instead.",
+                      "definition")
+
+    def replace(target: Doc) -> None:
+        """Swap the whole document."""
+        target.clear()
+        target.update(doc)
+
+    if not isinstance(doc, dict):
+        check(doc)
+    change(user, form_id, revision, "edit json", replace)
+
+
+def import_form(user: dict[str, Any], text: str) -> str:
+    """Make a new form's working copy from exported JSON; return its id."""
+    doc = parse_json(text)
+    check(doc)
+    form_id = str(doc["id"])
+    if get_store().get(WORKING, form_id) is not None or _newest(form_id) is not None:
+        raise Refused(
+            f"There is already a form with the id '{form_id}'. Change the id in the file, or "
+            "open that form and paste the JSON into its JSON editor.", "definition")
+    _save(user, form_id, None, doc)
+    audit.record("builder import", "form", form_id, details={"title": doc["title"]}, user=user)
+    return form_id
+
+
+def export_json(user: dict[str, Any], form_id: str, version: int | None) -> str:
+    """Return a version (or the working copy) as JSON text and audit the export."""
+    if version is None:
+        doc = working_copy(form_id).definition
+    else:
+        doc = version_definition(form_id, version)
+    audit.record("builder export", "form", form_id,
+                 details={"version": version or "working copy"}, user=user)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def retire(user: dict[str, Any], form_id: str) -> str:
+    """Archive a form that has submissions or came with the toolkit; delete one that has not."""
+    current = working_copy(form_id)
+    store = get_store()
+    records = versions(form_id)
+    used = store.count(SUBMISSIONS, {"form_id": form_id})
+    shipped = any(r.get("source") == "shipped" for r in records)
+    if used or shipped:
+        for record in records:
+            store.update(registry.VERSIONS, record["id"], {"status": "archived"})
+        outcome = "archived"
+    else:
+        for record in records:
+            store.delete(registry.VERSIONS, record["id"])
+        if store.get(WORKING, form_id) is not None:
+            store.delete(WORKING, form_id)
+        outcome = "deleted"
+    audit.record(f"builder {outcome}", "form", form_id,
+                 details={"title": current.title, "submissions": used}, user=user)
+    return outcome
+
+
+def restore(user: dict[str, Any], form_id: str) -> None:
+    """Bring an archived form back so staff can fill it in again."""
+    records = versions(form_id)
+    if not records or records[-1].get("status") != "archived":
+        raise Refused("This form is not archived.")
+    for record in records:
+        get_store().update(registry.VERSIONS, record["id"], {"status": "live"})
+    audit.record("builder restore", "form", form_id, details={}, user=user)
+
+
+def preview_answers(user: dict[str, Any], form_id: str) -> dict[str, Any]:
+    """Return the answers an admin has given in a preview (never a real submission)."""
+    record = get_store().get(PREVIEWS, f"{user['id']}-{form_id}")
+    return dict(record["answers"]) if record else {}
+
+
+def save_preview_answers(user: dict[str, Any], form_id: str, answers: dict[str, Any]) -> None:
+    """Keep the preview's answers between its pages."""
+    store = get_store()
+    key = f"{user['id']}-{form_id}"
+    if store.get(PREVIEWS, key) is None:
+        store.insert(PREVIEWS, {"id": key, "answers": answers})
+    else:
+        store.update(PREVIEWS, key, {"answers": answers})
+
+
+def clear_preview(user: dict[str, Any], form_id: str) -> None:
+    """Forget a preview's answers."""
+    key = f"{user['id']}-{form_id}"
+    if get_store().get(PREVIEWS, key) is not None:
+        get_store().delete(PREVIEWS, key)
