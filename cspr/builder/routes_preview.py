@@ -19,7 +19,7 @@ def _definition(form_id: str) -> FormDefinition:
     return load_definition(working(form_id).definition)
 
 
-@bp.route("/<form_id>/preview", methods=["GET", "POST"])
+@bp.route("/<form_id>/preview")
 def preview(form_id: str) -> ResponseReturnValue:
     """Start the preview afresh at the first page."""
     definition = _definition(form_id)

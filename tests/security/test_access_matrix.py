@@ -83,6 +83,32 @@ GET_ALLOWED: dict[str, set[str]] = {
     "doc_templates.template": {ADMIN},
     "doc_templates.sample": {ADMIN},
     "doc_templates.file": {ADMIN},
+    "builder.index": {ADMIN},
+    "builder.new": {ADMIN},
+    "builder.import_form": {ADMIN},
+    "builder.overview": {ADMIN},
+    "builder.details": {ADMIN},
+    "builder.publish": {ADMIN},
+    "builder.history": {ADMIN},
+    "builder.compare": {ADMIN},
+    "builder.revert": {ADMIN},
+    "builder.export": {ADMIN},
+    "builder.edit_json": {ADMIN},
+    "builder.flow": {ADMIN},
+    "builder.retire": {ADMIN},
+    "builder.discard": {ADMIN},
+    "builder.new_page": {ADMIN},
+    "builder.edit_page": {ADMIN},
+    "builder.remove_page": {ADMIN},
+    "builder.new_field": {ADMIN},
+    "builder.edit_field": {ADMIN},
+    "builder.remove_field": {ADMIN},
+    "builder.options": {ADMIN},
+    "builder.edit_option": {ADMIN},
+    "builder.condition": {ADMIN},
+    "builder.preview": {ADMIN},
+    "builder.preview_page": {ADMIN},
+    "builder.preview_check": {ADMIN},
 }
 # Pages reached only through a secret link: with the made-up one here, 404 is the right answer.
 TOKEN_PAGES = {"password_reset.use_link", "password_reset.choose"}
@@ -129,6 +155,28 @@ POST_ALLOWED: dict[str, set[str]] = {
     "documents.remove_pseudonym": {BU},
     "doc_templates.upload_page": {ADMIN},
     "doc_templates.use": {ADMIN},
+    "builder.new": {ADMIN},
+    "builder.import_form": {ADMIN},
+    "builder.details": {ADMIN},
+    "builder.publish": {ADMIN},
+    "builder.revert": {ADMIN},
+    "builder.edit_json": {ADMIN},
+    "builder.retire": {ADMIN},
+    "builder.restore": {ADMIN},
+    "builder.discard": {ADMIN},
+    "builder.new_page": {ADMIN},
+    "builder.edit_page": {ADMIN},
+    "builder.move_page": {ADMIN},
+    "builder.remove_page": {ADMIN},
+    "builder.new_field": {ADMIN},
+    "builder.edit_field": {ADMIN},
+    "builder.move_field": {ADMIN},
+    "builder.remove_field": {ADMIN},
+    "builder.options": {ADMIN},
+    "builder.edit_option": {ADMIN},
+    "builder.change_option": {ADMIN},
+    "builder.condition": {ADMIN},
+    "builder.preview_page": {ADMIN},
 }
 DENIED = {401, 403, 404}
 
@@ -187,6 +235,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "closure_id": closure["id"], "job_id": job["id"],
         "message_id": "no-such-message", "kind": "new_referral", "token": "made-up-token",
         "document_id": document["id"], "template_id": "delay_notice", "number": 1,
+        "path": "child_gender", "group": "agencies_involved", "target": "child_gender",
+        "index": 0, "verb": "move",
     }
     yield {"app": app, "clients": clients, "params": params, "tokens": keys}
     close_store(app)
@@ -204,7 +254,10 @@ def _next_weekday() -> Any:
 
 
 # Where two routes use one URL part for different things.
-PARAM_OVERRIDES: dict[str, dict[str, Any]] = {"documents.download": {"kind": "docx"}}
+PARAM_OVERRIDES: dict[str, dict[str, Any]] = {
+    "documents.download": {"kind": "docx"},
+    "builder.condition": {"kind": "show_if"},
+}
 
 
 def _url(app: Flask, rule: Any, params: dict[str, Any], action: str | None = None) -> str:
