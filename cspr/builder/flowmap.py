@@ -203,8 +203,8 @@ def _layout(rows: list[dict[str, Any]]) -> tuple[list[_Box], _Box]:
 
 
 def _count_text(count: int) -> str:
-    """Return '1 field' or 'n fields'."""
-    return f"{count} field{'' if count == 1 else 's'}"
+    """Return '1 question' or 'n questions'."""
+    return f"{count} question{'' if count == 1 else 's'}"
 
 
 def _line(y: int, text: str, size: int, bold: bool = False) -> str:

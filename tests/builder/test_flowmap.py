@@ -147,7 +147,7 @@ def test_long_titles_are_cut_with_an_ellipsis() -> None:
     doc = every_field()
     doc["pages"][0]["title"] = "A very long page title that goes on and on and on and on"
     shown = texts(parse(flow_map(doc)))
-    first = shown[shown.index("5 fields") - 1]
+    first = shown[shown.index("5 questions") - 1]
     assert first.endswith("…") and len(first) <= 40
     assert first.startswith("1. A very long page title")
 
