@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ PAYLOADS = [
     "{{7*7}}{% raw %}",
 ]
 P = " ".join(PAYLOADS)
+TEMPLATE_TITLE = f"Letter {PAYLOADS[0]}{PAYLOADS[1]}{PAYLOADS[5]}"
 INJECTED = "img[src='x'], svg[onload], script:not([src]):not([nonce])"
 EVALUATED = re.compile(r"(?<![0-9A-Za-z])49(?![0-9A-Za-z])")
 
@@ -169,7 +171,18 @@ def _visit(page: Page, server: LiveServer, path: str, label: str, opened: list[s
     assert not opened, f"script ran on {path}: {opened}"
 
 
-def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer) -> None:
+def _small_template(folder: Path) -> Path:
+    """Write a one-line Word template that uses only the case reference."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("About case {{ case.reference }}.")
+    path = folder / "small.docx"
+    document.save(str(path))
+    return path
+
+
+def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer, tmp_path: Path) -> None:
     server = xss_server
     opened = _guard(page)
     values = {
@@ -189,6 +202,16 @@ def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer) -> None:
     referral["child_name"] = {"given_names": PAYLOADS[0], "family_name": PAYLOADS[1]}
     referral["incident_description"] = P
     _api_submit(server, "staff@x.example.org", "referral", referral)
+
+    # A document template whose admin-typed title carries payloads (it shows on case pages too).
+    sign_in(page, server, "admin@x.example.org")
+    page.goto(server.url + "/admin/templates/upload")
+    page.get_by_label("Title of the new template").fill(TEMPLATE_TITLE)
+    page.get_by_label("Upload the Word template").set_input_files(
+        str(_small_template(tmp_path)))
+    page.get_by_role("button", name="Check and upload").click()
+    expect(page.locator("main")).to_contain_text(PAYLOADS[0])
+    assert page.locator(INJECTED).count() == 0 and not opened
 
     sign_in(page, server, "staff@x.example.org")
     _visit(page, server, "/", "home", opened)
@@ -211,6 +234,7 @@ def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer) -> None:
     page.locator("main a[href^='/cases/']").first.click()
     assert page.locator(INJECTED).count() == 0 and not opened
     expect(page.locator("main")).to_contain_text(PAYLOADS[0])
+    expect(page.get_by_label("Document")).to_contain_text(TEMPLATE_TITLE)
     check_page(page, "xss case page")
 
     sign_in(page, server, "admin@x.example.org")
@@ -218,6 +242,18 @@ def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer) -> None:
         ("/admin/users", "users"),
         ("/admin/agencies", "agencies"),
         ("/audit", "audit"),
+        ("/admin/templates", "document templates"),
+        ("/admin/forms", "builder list"),
+        ("/admin/forms/xss_form", "builder overview"),
+        ("/admin/forms/xss_form/flow", "builder flow map"),
+        ("/admin/forms/xss_form/versions", "builder history"),
+        ("/admin/forms/xss_form/fields/choice", "builder question"),
+        ("/admin/forms/xss_form/fields/choice/options", "builder options"),
+        ("/admin/forms/xss_form/conditions/shown/show_if", "builder condition"),
+        ("/admin/forms/xss_form/pages/one", "builder page"),
+        ("/admin/forms/xss_form/json", "builder json"),
+        ("/admin/forms/xss_form/publish", "builder publish"),
+        ("/admin/forms/xss_form/preview/pages/one", "builder preview"),
     ]:
         _visit(page, server, path, label, opened)
     page.goto(server.url + "/admin/users")
