@@ -47,7 +47,8 @@ class InvalidChange(Refused):
         """Keep the problems and summarise them for the page."""
         self.errors = errors
         first = errors[0]
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        others = len(errors) - 1
+        more = f" (and {others} more problem{'s' if others != 1 else ''})" if others else ""
         super().__init__(
             f"The change was not saved: {first.reason} (at {first.path}){more}. "
             "The form is as it was before."
@@ -292,7 +293,7 @@ def parse_json(text: str) -> Any:
     if len(text.encode("utf-8", "replace")) > MAX_IMPORT_BYTES:
         raise Refused("The JSON is too big: a form definition must be under 1 MB", "definition")
     try:
-        return json.loads(text)
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise Refused(
             f"This is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
@@ -300,6 +301,32 @@ def parse_json(text: str) -> Any:
         ) from None
     except RecursionError:
         raise Refused("This is not valid JSON: it nests too deeply", "definition") from None
+    except ValueError:  # Python will not read a whole number of more than 4,300 digits
+        raise Refused("This is not valid JSON: a number in it has too many digits",
+                      "definition") from None
+    if _has_half_character(doc):
+        raise Refused(
+            "This is not valid JSON: it has a \\u escape that is only half of a character, "
+            "such as \\ud800 on its own", "definition")
+    return doc
+
+
+def _has_half_character(doc: Any) -> bool:
+    """Say whether any text in a document holds a lone surrogate, which cannot be stored."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and not node.isascii():
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
 
 
 def save_json(user: dict[str, Any], form_id: str, revision: int | None, text: str) -> None:
@@ -360,6 +387,7 @@ def retire(user: dict[str, Any], form_id: str) -> str:
             store.delete(registry.VERSIONS, record["id"])
         if store.get(WORKING, form_id) is not None:
             store.delete(WORKING, form_id)
+        registry.forget_cached()
         outcome = "deleted"
     audit.record(f"builder {outcome}", "form", form_id,
                  details={"title": current.title, "submissions": used}, user=user)

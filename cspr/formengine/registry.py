@@ -62,6 +62,11 @@ def _definition(key: str, data_dir: str) -> FormDefinition | None:
     return load_definition(record["definition"]) if record else None
 
 
+def forget_cached() -> None:
+    """Drop cached versions, after a never-used form's versions are deleted (ids may return)."""
+    _definition.cache_clear()
+
+
 def definition(form_id: str, version: int) -> FormDefinition | None:
     """Return one exact version of a form."""
     return _definition(version_id(form_id, version), str(get_store().data_dir))

@@ -277,3 +277,31 @@ def test_only_admins_may_use_the_builder(app: Flask, client: FlaskClient, role: 
     sign_in(client, f"{role}@testshire.example.org")
     assert client.get("/admin/forms").status_code == 403
     assert client.get("/admin/forms/referral/json").status_code == 403
+
+
+def test_started_drafts_stay_on_their_version(app: Flask, built: FlaskClient) -> None:
+    post(built, f"{FORM}/publish", {})
+    agent = make_user(app, "agency@testshire.example.org", "agency_user", name="Agnes Agency")
+    with app.app_context():
+        from cspr.formengine import operations as forms
+
+        draft = forms.start_draft(agent, "incident-log")
+    post(built, f"{FORM}/fields/what_happened", {
+        "label": "What happened to the child?", "name": "what_happened", "page": "the-incident"})
+    post(built, f"{FORM}/publish", {})
+    staff = built.application.test_client()
+    sign_in(staff, "agency@testshire.example.org")
+    page = staff.get(f"/drafts/{draft['id']}/the-incident")
+    assert "What happened?" in page.text and "What happened to the child?" not in page.text
+
+
+def test_deleted_form_id_can_be_used_again(app: Flask, built: FlaskClient) -> None:
+    post(built, f"{FORM}/publish", {})
+    post(built, f"{FORM}/retire", {})
+    page = built.get("/admin/forms/new")
+    built.post("/admin/forms/new", data={
+        "csrf_token": csrf_token(page.text), "title": "Another log", "form_id": "incident-log"})
+    post(built, f"{FORM}/publish", {})
+    with app.app_context():
+        live = registry.live("incident-log")
+        assert live is not None and live.title == "Another log"
