@@ -380,12 +380,18 @@ def condition(form_id: str, target: str, kind: str) -> ResponseReturnValue:
         target=target, kind=kind, chosen=chosen, existing=existing,
         simple=existing is None or conditions.is_simple(existing),
         value_choices=conditions.value_choices(chosen) if chosen else [],
-        value_items=[
-            {"value": value, "text": text, "checked": value in (_picked(existing) if chosen else [])}
-            for value, text in (conditions.value_choices(chosen) if chosen else [])
-        ],
+        value_items=_value_items(chosen, existing),
         target_label=_target_label(doc, target), describe=conditions_text(doc),
     )
+
+
+def _value_items(chosen: dict[str, Any] | None, existing: Any) -> list[dict[str, Any]]:
+    """Return the options a value may take, ticked where the condition has them now."""
+    if chosen is None:
+        return []
+    picked = _picked(existing)
+    return [{"value": value, "text": text, "checked": value in picked}
+            for value, text in conditions.value_choices(chosen)]
 
 
 def _value_text(existing: Any) -> str:

@@ -15,6 +15,7 @@ from tests.browser.test_keyboard import FOCUS_VISIBLE
 
 pytestmark = pytest.mark.browser
 TITLE = "Home visit record"
+SAVED = "The question has been saved"
 
 
 def _overview(page: Page) -> None:
@@ -40,7 +41,7 @@ def _require(page: Page) -> None:
     """Tick "must be answered" on the question's settings page and save it."""
     page.get_by_label("The question must be answered").check()
     page.get_by_role("button", name="Save question").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("The question has been saved")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(SAVED)
 
 
 def _fill_visit(page: Page, day: str, seen: str, adults: str, child: str) -> None:
@@ -221,7 +222,7 @@ def test_builder_by_keyboard_alone(page: Page, live_server: LiveServer) -> None:
     page.keyboard.press("Space")
     _tab_to(page, "", tag="BUTTON")
     page.keyboard.press("Enter")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("The question has been saved")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(SAVED)
     # Reorder with the buttons alone: the new question moves above the introduction.
     page.get_by_role("button", name="Move up Anything else to add?").focus()
     page.keyboard.press("Enter")

@@ -43,7 +43,8 @@ def working(app: Flask) -> dict[str, Any]:
 def audit_actions(app: Flask) -> list[str]:
     """Return every builder action in the audit trail."""
     with app.app_context():
-        return [e["action"] for e in get_store().audit.entries() if e["action"].startswith("builder")]
+        entries = get_store().audit.entries()
+        return [e["action"] for e in entries if e["action"].startswith("builder")]
 
 
 @pytest.fixture
