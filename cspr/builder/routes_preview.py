@@ -102,9 +102,12 @@ def preview_check(form_id: str) -> ResponseReturnValue:
     definition = _definition(form_id)
     clean = preview_clean(definition, operations.preview_answers(actor(), form_id))
     return render_template(
-        "builder/preview_check.html",
-        title="Check your answers (preview)",
+        "formengine/check.html",
+        title="Check your answers before sending",
         definition=definition,
-        current=working(form_id),
+        preview=working(form_id),
+        draft={"id": "preview", "answers": clean},
         rows=summary.rows(definition, clean, visible_pages(definition, clean)),
+        errors={},
+        error_links=[],
     )
