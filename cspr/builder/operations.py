@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -304,15 +305,14 @@ def parse_json(text: str) -> Any:
     except ValueError:  # Python will not read a whole number of more than 4,300 digits
         raise Refused("This is not valid JSON: a number in it has too many digits",
                       "definition") from None
-    if _has_half_character(doc):
-        raise Refused(
-            "This is not valid JSON: it has a \\u escape that is only half of a character, "
-            "such as \\ud800 on its own", "definition")
+    problem = _unstorable(doc)
+    if problem:
+        raise Refused(f"This is not valid JSON: {problem}", "definition")
     return doc
 
 
-def _has_half_character(doc: Any) -> bool:
-    """Say whether any text in a document holds a lone surrogate, which cannot be stored."""
+def _unstorable(doc: Any) -> str | None:
+    """Say why Python read a document that cannot be stored as JSON, or return None."""
     stack = [doc]
     while stack:
         node = stack.pop()
@@ -321,12 +321,15 @@ def _has_half_character(doc: Any) -> bool:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+        elif isinstance(node, float) and not math.isfinite(node):
+            return "it has NaN, Infinity or a number too big to store, like 1e400"
         elif isinstance(node, str) and not node.isascii():
             try:
                 node.encode("utf-8")
             except UnicodeEncodeError:
-                return True
-    return False
+                return ("it has a \\u escape that is only half of a character, such as \\ud800 "
+                        "on its own")
+    return None
 
 
 def save_json(user: dict[str, Any], form_id: str, revision: int | None, text: str) -> None:

@@ -55,7 +55,7 @@ def working(form_id: str) -> operations.WorkingCopy:
 def revision() -> int | None:
     """Return the revision the page was showing when it was posted."""
     value = request.form.get("revision", "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isdecimal() and len(value) < 12 else None
 
 
 def overview_url(form_id: str, anchor: str = "") -> str:
@@ -107,7 +107,7 @@ def import_form() -> ResponseReturnValue:
         text = form.definition.data or ""
         if upload is not None and upload.filename:
             raw = upload.read(operations.MAX_IMPORT_BYTES + 1)
-            text = raw.decode("utf-8", "replace")
+            text = raw.decode("utf-8-sig", "replace")  # Notepad starts UTF-8 with a BOM
         try:
             if not text.strip():
                 raise Refused("Choose a JSON file or paste the JSON", "definition")
@@ -207,7 +207,7 @@ def _side(form_id: str, value: str | None) -> tuple[str, dict[str, Any]]:
     """Return a label and definition for "working" or a version number, or 404."""
     if value in (None, "", "working"):
         return "the working copy", working(form_id).definition
-    if not value.isdigit() or len(value) > 9:
+    if not value.isdecimal() or len(value) > 9:
         abort(404)
     try:
         return f"version {value}", operations.version_definition(form_id, int(value))
@@ -266,13 +266,13 @@ def export(form_id: str) -> ResponseReturnValue:
     """Download the working copy, or one version, as JSON."""
     working(form_id)
     value = request.args.get("version", "")
-    if value and (not value.isdigit() or len(value) > 9):
+    if value and (not value.isdecimal() or len(value) > 9):
         abort(404)
     try:
         text = operations.export_json(actor(), form_id, int(value) if value else None)
     except NotFound:
         abort(404)
-    suffix = f"-v{value}" if value else "-working"
+    suffix = f"-v{int(value)}" if value else "-working"  # "-v1" even for other scripts' 1
     response = Response(text, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="{form_id}{suffix}.json"'
     return response

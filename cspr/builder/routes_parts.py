@@ -189,6 +189,8 @@ def edit_field(form_id: str, path: str) -> ResponseReturnValue:
     form = FieldForm(data={**settings.initial(field), "revision": current.revision,
                            "page": "" if "." in path else edits.page_of_field(doc, path)["id"]})
     form.page.choices = [(p["id"], p["title"]) for p in doc["pages"]]
+    # A question in a repeating group stays in its group: the page has no page dropdown.
+    form.page.validate_choice = "." not in path
     rules = settings.date_rule_choices(doc, path)
     for key in ("on_or_after", "on_or_before"):
         chosen = field.get("validation", {}).get(key)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -23,7 +24,8 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cspr.builder import operations
+from cspr.builder import conditions, operations
+from cspr.exceptions import Refused
 from cspr.formengine.core_types import (
     ADDRESS_PARTS,
     DATE_RULES,
@@ -46,13 +48,17 @@ SHIPPED = [
 ]
 EVERY_FIELD = next(doc for doc in SHIPPED if doc["id"] == "every_field")
 FORM_ID = "fuzz-form"
+EVERY_FIELD_HERE = {**EVERY_FIELD, "id": FORM_ID}
 BASE = f"/admin/forms/{FORM_ID}"
 
-# Python showing through: a traceback, an exception's name, a repr of None, a dict or a list.
+# Python showing through: a traceback, an exception's name, a repr of None, a dict, a list
+# or a float that is not a number; and counting in the plural for one.
 REPR = re.compile(
     r"Traceback|\b[A-Z][a-z]+Error\b|\bNone\b|\{'|\['|\[\]|\{\}|\bobject at 0x|\bnan\b|\binf\b"
     r"|\b1 (?:more )?problems\b"
 )
+# Python's words for what only a programmer could act on.
+PYTHON_WORDS = re.compile(r"utf-8-sig|surrogates not allowed|codec can't|int_max_str_digits")
 SUMMARY = re.compile(r'govuk-error-summary__list">(.*?)</ul>', re.S)
 SUMMARY_ITEM = re.compile(r"<li>\s*(?:<a [^>]*>)?(.*?)(?:</a>)?\s*</li>", re.S)
 BANNER = re.compile(
@@ -73,7 +79,7 @@ FUZZ = settings(
 # Random text never holds brackets or the word None itself, so that a message echoing what
 # was typed is not mistaken for Python showing through; anything else goes, emoji included.
 plain_text = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="{}[]"), max_size=24
+    st.characters(exclude_categories=["Cs"], exclude_characters="{}[]"), max_size=24
 ).filter(lambda text: not REPR.search(text))
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | plain_text,
@@ -91,6 +97,7 @@ RAW = [
     "[" * 70 + "]" * 70, "[" * 5000 + "]" * 5000, '{"a":' * 80 + "1" + "}" * 80,
 ]
 MARKER = "@@raw{}@@"
+WORDS = {"title", "label", "hint", "text", "description", "error_name", "item_label"}
 KNOWN_KEYS = [
     "id", "title", "version", "pages", "fields", "name", "type", "label", "hint", "text",
     "options", "value", "required", "required_if", "show_if", "error_name", "validation",
@@ -101,12 +108,24 @@ KNOWN_KEYS = [
 ]
 
 
+# Known, and outside the builder: the form engine's reasons quote a value that is not text
+# with Python's repr ("'['short_text']' is not a field type"). The fix belongs in
+# cspr/formengine (metaschema._explain_enum, core_checks); the strict xfail
+# test_engine_reason_quotes_python_repr in tests/builder/test_builder_fuzz_regressions.py
+# fails once it is fixed, and then this carve-out should go.
+ENGINE_ECHO = re.compile(
+    r"'(?:[\[{].*?[\]}]|None)'(?= is not a field type| is not a condition operator"
+    r"| is not one of the options| is not a date like)"
+)
+
+
 def readable(message: str) -> bool:
     """Say whether a message shown to the admin is plain English, not Python or jargon."""
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", message)).split())
+    text = ENGINE_ECHO.sub("'the value'", text)
     text = text.removeprefix("Error:").strip()
     return bool(text) and (text[0].isupper() or text[0] in "'\"") and not (
-        REPR.search(text) or JARGON.search(text))
+        REPR.search(text) or JARGON.search(text) or PYTHON_WORDS.search(text))
 
 
 def shown_errors(page: str) -> list[str]:
@@ -117,9 +136,18 @@ def shown_errors(page: str) -> list[str]:
 
 def unreadable(page: str) -> list[str]:
     """Return the messages on a page (summary, banners, problem rows) that do not read well."""
-    messages = shown_errors(page) + BANNER.findall(page)
-    messages += [reason for _, reason in PROBLEM_ROW.findall(page)]
-    return [html.unescape(m).strip() for m in messages if not readable(m)]
+    rows = PROBLEM_ROW.findall(page)
+    # A path such as $.pages[0] or $['odd key'] says where, not what: it may look like code.
+    paths = sorted({path for path, _ in rows}, key=len, reverse=True)
+    messages = shown_errors(page) + BANNER.findall(page) + [reason for _, reason in rows]
+    return [html.unescape(m).strip() for m in messages if not readable(_without(m, paths))]
+
+
+def _without(message: str, paths: list[str]) -> str:
+    """Return a message with the problem paths it quotes taken out."""
+    for path in paths:
+        message = message.replace(path, "$")
+    return message
 
 
 class Builder:
@@ -164,6 +192,23 @@ class Builder:
         doc = self.working(form_id).definition
         assert check_definition(doc) == [], (check_definition(doc), doc)
 
+    def reset(self, doc: dict[str, Any]) -> None:
+        """Put a definition back as the working copy, so each example starts the same."""
+        with self.app.app_context():
+            get_store().update(operations.WORKING, FORM_ID, {"definition": copy.deepcopy(doc)})
+
+    def forget(self, form_id: str) -> None:
+        """Remove an imported form's working copy."""
+        with self.app.app_context():
+            get_store().delete(operations.WORKING, form_id)
+
+    def show_everything(self, form_id: str = FORM_ID) -> None:
+        """Every read-only page of a stored form shows: overview, flow map, diffs, JSON."""
+        base = f"/admin/forms/{form_id}"
+        for page in ("", "/flow", "/publish", "/compare", "/json", "/versions", "/preview"):
+            response = self.client.get(base + page)
+            assert response.status_code in (200, 302), (page, response.text[-3000:])
+
     def import_doc(self, doc: dict[str, Any]) -> None:
         """Import a definition through the import page."""
         response = self.post("/admin/forms/import", {"definition": json.dumps(doc)}, None)
@@ -174,7 +219,7 @@ class Builder:
 def builder(app: Flask, admin_client: FlaskClient) -> Builder:
     """An admin with every_field imported as the form under test."""
     driver = Builder(app, admin_client)
-    driver.import_doc({**EVERY_FIELD, "id": FORM_ID})
+    driver.import_doc(EVERY_FIELD_HERE)
     return driver
 
 
@@ -234,7 +279,7 @@ def replacements(draw: st.DrawFn, old: Any, doc: dict[str, Any]) -> Any:
             nested = [nested] if draw(st.booleans()) else {"all": [nested]}
         return nested
     if choice == 5:
-        return draw(st.text(max_size=40).filter(lambda text: not REPR.search(text)))
+        return draw(plain_text)
     return draw(json_values)
 
 
@@ -242,10 +287,16 @@ def replacements(draw: st.DrawFn, old: Any, doc: dict[str, Any]) -> Any:
 def mutations(draw: st.DrawFn, base: Any) -> Any:
     """Delete, replace, insert, duplicate or retype a few values at random places."""
     doc = copy.deepcopy(base)
-    for _ in range(draw(st.integers(1, 4))):
+    for _ in range(draw(st.sampled_from([0, 1, 1, 1, 2, 3, 4]))):
         places = list(_locations(doc))
-        verb = draw(st.sampled_from(["delete", "replace", "replace", "insert", "duplicate"]))
-        if verb in ("delete", "replace") and places:
+        verb = draw(st.sampled_from(["delete", "replace", "replace", "insert", "duplicate",
+                                     "retext", "retext"]))
+        words = [(c, k) for c, k in places if k in WORDS and isinstance(c[k], str)]
+        if verb == "retext" and words:
+            container, key = draw(st.sampled_from(words))
+            container[key] = draw(st.text(min_size=1, max_size=40).filter(
+                lambda text: text.strip() and not REPR.search(text)))
+        elif verb in ("delete", "replace") and places:
             container, key = draw(st.sampled_from(places))
             if verb == "delete":
                 del container[key]
@@ -296,6 +347,8 @@ def _refused_cleanly(response: Any) -> None:
 
 
 def test_json_editor_never_stores_an_invalid_definition(builder: Builder) -> None:
+    builder.post(f"{BASE}/publish", {})  # so that the publish and compare pages show a diff
+
     @settings(FUZZ, max_examples=120)
     @given(text=documents(FORM_ID), stale=st.integers(0, 9))
     def check(text: str, stale: int) -> None:
@@ -305,6 +358,7 @@ def test_json_editor_never_stores_an_invalid_definition(builder: Builder) -> Non
         if response.status_code == 302:
             builder.assert_valid()
             assert builder.working().revision == before.revision + 1
+            builder.show_everything()
         else:
             _refused_cleanly(response)
             after = builder.working()
@@ -314,19 +368,21 @@ def test_json_editor_never_stores_an_invalid_definition(builder: Builder) -> Non
 
 
 def test_import_never_stores_an_invalid_definition(builder: Builder) -> None:
-    counter = iter(range(10**6))
-
     @settings(FUZZ, max_examples=80)
-    @given(data=st.data())
-    def check(data: st.DataObject) -> None:
-        form_id = f"imported-{next(counter)}"
-        text = data.draw(documents(form_id))
+    @given(text=documents("imported"), upload=st.sampled_from([None, None, b"", b"\xef\xbb\xbf"]))
+    def check(text: str, upload: bytes | None) -> None:
         before = builder.working_ids()
-        response = builder.post("/admin/forms/import", {"definition": text}, None)
+        posted: dict[str, Any] = {"definition": text}
+        if upload is not None:  # as a file, perhaps starting with a byte order mark
+            raw = upload + text.encode("utf-8")
+            posted = {"definition": "", "upload": (io.BytesIO(raw), "form.json")}
+        response = builder.post("/admin/forms/import", posted, None)
         if response.status_code == 302:
             made = response.headers["Location"].rsplit("/", 1)[1]
             assert builder.working_ids() == before | {made}
             builder.assert_valid(made)
+            builder.show_everything(made)
+            builder.forget(made)
         else:
             _refused_cleanly(response)
             assert builder.working_ids() == before
@@ -345,6 +401,9 @@ SPECIAL = [
     "about-you", "nowhere", "a.b", "page:child",
 ]
 values = plain_text | st.sampled_from(SPECIAL)
+# Revisions and version numbers a tampered page might send: digits Python will not read as a
+# whole number (superscripts), other scripts' digits, signs, spaces and far too many digits.
+ODD = ["abc", "", "²", "¹²", "١", "١٢", "-1", " 1", "1.0", "0", "9" * 11, "9" * 40, "⑦"]
 SETTING_KEYS = [
     "label", "hint", "name", "page", "required", "error_name", "text", "min_length",
     "max_length", "min", "max", "not_in_future", "not_in_past", "on_or_after", "on_or_before",
@@ -383,24 +442,30 @@ def _settings(data: st.DataObject, doc: dict[str, Any], path: str) -> dict[str, 
                                                                           doc["pages"]]))
     for key in data.draw(st.lists(st.sampled_from(["label", "name", "page"]), max_size=1)):
         posted.pop(key, None)
+    if "." in path and data.draw(st.integers(0, 3)):
+        posted.pop("page", None)  # a group's question has no page dropdown
     return posted
 
 
 def _condition(data: st.DataObject, doc: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Draw a condition page's address and a posted condition, right or wrong."""
+    """Draw a condition page's address and a posted condition, mostly sensible, some not."""
     targets = _paths(doc) + [f"page:{p['id']}" for p in doc["pages"]]
-    target = data.draw(st.sampled_from(targets) | st.sampled_from(["nothing", "page:none"]))
-    kind = data.draw(st.sampled_from(["show_if", "show_if", "required_if", "hide_if"]))
-    field = data.draw(st.sampled_from(_paths(doc)) | values)
-    choices = list(SPECIAL)
+    target = data.draw(st.sampled_from(targets * 4 + ["nothing", "page:none"]))
+    kind = data.draw(st.sampled_from(["show_if"] * 3 + ["required_if"] * 2 + ["hide_if"]))
     try:
-        choices += [str(o["value"]) for o in _field(doc, field).get("options", [])]
-    except StopIteration:
-        pass
+        earlier = [f["name"] for f in conditions.candidates(doc, target)]
+    except Refused:
+        earlier = []
+    field = data.draw(st.sampled_from(earlier or _paths(doc)) | st.sampled_from(_paths(doc))
+                      | values)
+    found: dict[str, Any] = next(
+        (f for p in doc["pages"] for f in p["fields"] if f["name"] == field), {})
+    ops = [op for op, _ in conditions.ops_for(found)] if found else []
+    choices = [str(o["value"]) for o in found.get("options", [])] + SPECIAL
     posted = {
-        "step": data.draw(st.sampled_from(["save", "save", "save", "clear", "pick"])),
+        "step": data.draw(st.sampled_from(["save"] * 6 + ["clear", "pick"])),
         "field": field,
-        "op": data.draw(st.sampled_from(OPS) | values),
+        "op": data.draw(st.sampled_from(ops or list(OPS)) | st.sampled_from(OPS) | values),
         "value": data.draw(st.lists(st.sampled_from(choices) | plain_text, max_size=3)),
     }
     return f"{BASE}/conditions/{target}/{kind}", posted
@@ -454,8 +519,7 @@ def _apply(builder: Builder, data: st.DataObject) -> Any:
     """Post one random change and check the builder's answer; return the response."""
     before = builder.working()
     url, posted = _action(data, before.definition)
-    stale = data.draw(st.integers(0, 19))
-    revision: Any = {0: None, 1: before.revision - 1, 2: "abc"}.get(stale, "current")
+    revision = data.draw(st.sampled_from(["current"] * 12 + [None, before.revision - 1, *ODD]))
     response = builder.post(url, posted, revision)
     if response.status_code == 200:
         assert not unreadable(response.text), (url, posted, unreadable(response.text))
@@ -467,11 +531,26 @@ def _apply(builder: Builder, data: st.DataObject) -> Any:
     return response
 
 
+def test_history_pages_never_crash_on_odd_version_numbers(builder: Builder) -> None:
+    builder.post(f"{BASE}/publish", {})
+
+    @settings(FUZZ, max_examples=40)
+    @given(page=st.sampled_from(["compare?from=", "compare?to=", "export.json?version="]),
+           value=st.sampled_from(["1", "working", *ODD]) | plain_text)
+    def check(page: str, value: str) -> None:
+        response = builder.client.get(f"{BASE}/{page}{quote(value)}")
+        assert response.status_code in (200, 404), (page, value, response.status_code)
+        assert response.headers.get("Content-Disposition", "").isascii()
+
+    check()
+
+
 def test_random_edits_never_crash_or_store_an_invalid_form(builder: Builder) -> None:
-    @settings(FUZZ, max_examples=80)
+    @settings(FUZZ, max_examples=150)
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
-        for _ in range(data.draw(st.integers(1, 3))):
+        builder.reset(EVERY_FIELD_HERE)
+        for _ in range(data.draw(st.integers(1, 4))):
             _apply(builder, data)
 
     check()
@@ -489,24 +568,28 @@ def _answers(data: st.DataObject, fields: list[dict[str, Any]]) -> dict[str, Any
     """Draw posted form data for a page's questions: parts, items, files and buttons."""
     keys: list[str] = []
     for field in fields:
-        groups = [(f"{field['name']}-{i}", sub) for i in range(3) for sub in field["fields"]] \
+        slots = [(f"{field['name']}-{i}", sub) for i in range(3) for sub in field["fields"]] \
             if field["type"] == "repeating_group" else [("", field)]
-        for prefix, item in groups:
+        for prefix, item in slots:
+            if prefix and item["type"] == "file":
+                continue  # known, in the form engine: see test_file_typed_into_a_group_*
             name = f"{prefix}-{item['name']}" if prefix else item["name"]
             parts = {"date": ("day", "month", "year"), "person_name": NAME_PARTS,
                      "uk_address": ADDRESS_PARTS}.get(item["type"], ())
             keys += [f"{name}-{part}" for part in parts] or [name]
     posted: dict[str, Any] = {}
-    for key in data.draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []:
+    chosen: list[str] = data.draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []
+    for key in chosen:
         posted[key] = data.draw(st.lists(answer_values, min_size=1, max_size=2))
-    groups = [f["name"] for f in fields if f["type"] == "repeating_group"]
+    groups = [str(f["name"]) for f in fields if f["type"] == "repeating_group"]
     posted["action"] = data.draw(st.sampled_from(
         ["continue"] * 4 + [f"add:{g}" for g in groups] + [f"remove:{g}:0" for g in groups]
         + ["add:nothing", "remove:x:y", "save"]))
     files = [f["name"] for f in fields if f["type"] == "file"]
-    if files and data.draw(st.booleans()):
-        name = data.draw(st.sampled_from(["report.pdf", "x.exe", "", "../../etc/passwd.pdf"]))
-        posted[files[0]] = (io.BytesIO(data.draw(st.binary(max_size=64))), name)
+    attach: bool = data.draw(st.booleans())
+    if files and attach:
+        filename = data.draw(st.sampled_from(["report.pdf", "x.exe", "", "../../passwd.pdf"]))
+        posted[files[0]] = (io.BytesIO(data.draw(st.binary(max_size=64))), filename)
     return posted
 
 
