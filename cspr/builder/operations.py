@@ -22,6 +22,8 @@ WORKING = "form_working_copies"
 PREVIEWS = "form_previews"
 MAX_IMPORT_BYTES = 1_000_000
 ID_RULE = "2 to 64 lower-case letters, digits, '-' or '_', starting with a letter"
+# Builder addresses that a form id would hide: /admin/forms/new and /admin/forms/import.
+RESERVED_IDS = frozenset({"new", "import"})
 
 
 @dataclass
@@ -191,6 +193,7 @@ def change(
 def create_form(user: dict[str, Any], form_id: str, title: str, description: str) -> WorkingCopy:
     """Start a new form with one introduction page; nothing is live until it is published."""
     form_id = form_id.strip()
+    _refuse_reserved(form_id, "id")
     if get_store().get(WORKING, form_id) is not None or _newest(form_id) is not None:
         raise Refused(f"There is already a form with the id '{form_id}'. Choose another id.", "id")
     doc = new_form(form_id, title.strip(), description.strip())
@@ -200,6 +203,13 @@ def create_form(user: dict[str, Any], form_id: str, title: str, description: str
     _save(user, form_id, None, doc)
     audit.record("builder create", "form", form_id, details={"title": doc["title"]}, user=user)
     return working_copy(form_id)
+
+
+def _refuse_reserved(form_id: str, field: str) -> None:
+    """Refuse an id the builder's own pages use."""
+    if form_id in RESERVED_IDS:
+        raise Refused(f"The form id cannot be '{form_id}': the form builder uses that word. "
+                      "Choose another id.", field)
 
 
 def _id_or_reason(error: DefinitionError) -> str:
@@ -354,6 +364,7 @@ def import_form(user: dict[str, Any], text: str) -> str:
     doc = parse_json(text)
     check(doc)
     form_id = str(doc["id"])
+    _refuse_reserved(form_id, "definition")
     if get_store().get(WORKING, form_id) is not None or _newest(form_id) is not None:
         raise Refused(
             f"There is already a form with the id '{form_id}'. Change the id in the file, or "

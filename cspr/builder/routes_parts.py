@@ -162,7 +162,7 @@ def new_field(form_id: str, page_id: str = "", group: str = "") -> ResponseRetur
     form = NewFieldForm(data={"revision": current.revision})
     if group:
         form.field_type.choices = [c for c in form.field_type.choices
-                                   if c[0] != "repeating_group"]
+                                   if c[0] not in ("repeating_group", "file")]
     if form.validate_on_submit():
         try:
             field = _new_field(form)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
-from cspr.formengine.core_errors import json_path
+from cspr.formengine.core_errors import json_path, quoted
 from cspr.formengine.core_types import (
     DATE_PATTERN,
     DATE_RULES,
@@ -46,10 +47,22 @@ class _Scope:
         return self.top.get(name)
 
 
+def _non_finite(node: Any, path: Path) -> Iterator[tuple[str, str]]:
+    """Find numbers that JSON cannot hold: NaN, Infinity, or too big like 1e400."""
+    if isinstance(node, float) and not math.isfinite(node):
+        yield json_path(path), "Must be an ordinary number: NaN, Infinity and 1e400 cannot be kept"
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _non_finite(value, [*path, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _non_finite(value, [*path, index])
+
+
 def semantic_errors(doc: dict[str, Any]) -> list[tuple[str, str]]:
     """Check a meta-schema-valid definition for problems between its parts."""
     scope = _Scope(doc)
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = list(_non_finite(doc, []))
     problems += _duplicate_names(doc)
     cyclic = set()
     for path, reason, members in _cycles(scope.named):
@@ -224,7 +237,7 @@ def _value_problem(field: dict[str, Any], op: str, value: Any) -> str | None:
     if kind in OPTION_TYPES:
         options = [option["value"] for option in field["options"]]
         if value not in options:
-            return f"'{value}' is not one of the options of '{name}': {', '.join(options)}"
+            return f"{quoted(value)} is not one of the options of '{name}': {', '.join(options)}"
         return None
     if kind in ("yes_no", "declaration"):
         if isinstance(value, bool):
@@ -233,7 +246,7 @@ def _value_problem(field: dict[str, Any], op: str, value: Any) -> str | None:
     if kind in NUMBER_TYPES:
         return None if is_number(value) else f"'{name}' can only be compared with a number"
     if kind == "date" and op in ("equals", "not_equals", "one_of"):
-        return None if parse_iso_date(value) else f"'{value}' is not a date like 2025-04-01"
+        return None if parse_iso_date(value) else f"{quoted(value)} is not a date like 2025-04-01"
     if not isinstance(value, str):
         return f"'{name}' can only be compared with text"
     return None

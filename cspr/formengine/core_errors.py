@@ -47,3 +47,16 @@ def json_path(parts: Iterable[str | int]) -> str:
         else:
             out += f"[{part!r}]"
     return out
+
+
+def quoted(value: object) -> str:
+    """Show a value at the start of a message: text in quotes, anything else in words."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, (int, float)):
+        return f"The number {value}"
+    if value is None:
+        return "An empty value (null)"
+    return "A list" if isinstance(value, list) else "An object"

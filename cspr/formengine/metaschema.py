@@ -10,7 +10,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
-from cspr.formengine.core_errors import json_path
+from cspr.formengine.core_errors import json_path, quoted
 from cspr.formengine.core_types import FIELD_TYPES, OPS, OPTION_TYPES
 
 META_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "forms" / "definition.schema.json"
@@ -152,9 +152,9 @@ def _explain(error: ValidationError, doc: Any) -> Iterator[tuple[str, str]]:
             reason = "is not a file extension like '.pdf'"
         if last in ("on_or_after", "on_or_before", "after", "before"):
             reason = "is not a date like 2025-04-01"
-        yield path, f"'{instance}' {reason}"
+        yield path, f"{quoted(instance)} {reason}"
     elif keyword == "format":
-        yield path, f"'{instance}' is not a real date"
+        yield path, f"{quoted(instance)} is not a real date"
     elif keyword in ("minLength", "maxLength"):
         yield path, "Must not be blank" if keyword == "minLength" else (
             f"Must be {expected} characters or fewer"
@@ -210,9 +210,12 @@ def _explain_enum(parts: list[str | int], instance: Any, expected: Any) -> str:
     if last == "type":
         if instance == "repeating_group":
             return "A repeating group cannot contain another repeating group"
-        return f"'{instance}' is not a field type. Use one of: {', '.join(FIELD_TYPES)}"
+        if instance == "file":
+            return ("A repeating group cannot contain a file question: put the file question on "
+                    "the page, outside the group")
+        return f"{quoted(instance)} is not a field type. Use one of: {', '.join(FIELD_TYPES)}"
     if last == "op":
-        return f"'{instance}' is not a condition operator. Use one of: {', '.join(OPS)}"
+        return f"{quoted(instance)} is not a condition operator. Use one of: {', '.join(OPS)}"
     return f"Must be one of: {', '.join(str(value) for value in expected)}"
 
 

@@ -49,9 +49,7 @@ INCIDENT: dict[str, Any] = {
                  "fields": [
                      {"name": "name", "type": "short_text", "label": "Name", "required": True,
                       "error_name": "the child's name"},
-                     {"name": "report", "type": "file", "label": "School report",
-                      "error_name": "a school report",
-                      "validation": {"max_size_mb": 1, "accept": [".pdf"]}},
+                     {"name": "school", "type": "short_text", "label": "School"},
                  ]},
                 {"name": "chronology", "type": "file", "label": "Upload a chronology",
                  "error_name": "a chronology",

@@ -306,3 +306,12 @@ def test_deleted_form_id_can_be_used_again(app: Flask, built: FlaskClient) -> No
     with app.app_context():
         live = registry.live("incident-log")
         assert live is not None and live.title == "Another log"
+
+
+@pytest.mark.parametrize("reserved", ["new", "import"])
+def test_ids_the_builder_uses_are_refused(app: Flask, admin_client: FlaskClient,
+                                          reserved: str) -> None:
+    page = admin_client.get("/admin/forms/new")
+    refused = admin_client.post("/admin/forms/new", data={
+        "csrf_token": csrf_token(page.text), "title": "Anything", "form_id": reserved})
+    assert "the form builder uses that word" in refused.text

@@ -11,7 +11,7 @@ from cspr.formengine.core_types import FIELD_TYPES, OP_FIELD_TYPES, OPS
 
 Spec = dict[str, Any]
 TOP_TYPES = list(FIELD_TYPES)
-SUB_TYPES = [kind for kind in FIELD_TYPES if kind != "repeating_group"]
+SUB_TYPES = [kind for kind in FIELD_TYPES if kind not in ("repeating_group", "file")]
 TEXT_ALPHABET = "abcAB é-"
 DATES = ["2020-01-01", "2025-05-31", "2025-06-01", "2025-06-02"]
 EMAILS = ["a@example.com", "name.surname@test.org.uk", "x+y@sub.example.net"]

@@ -108,21 +108,9 @@ KNOWN_KEYS = [
 ]
 
 
-# Known, and outside the builder: the form engine's reasons quote a value that is not text
-# with Python's repr ("'['short_text']' is not a field type"). The fix belongs in
-# cspr/formengine (metaschema._explain_enum, core_checks); the strict xfail
-# test_engine_reason_quotes_python_repr in tests/builder/test_builder_fuzz_regressions.py
-# fails once it is fixed, and then this carve-out should go.
-ENGINE_ECHO = re.compile(
-    r"'(?:[\[{].*?[\]}]|None)'(?= is not a field type| is not a condition operator"
-    r"| is not one of the options| is not a date like)"
-)
-
-
 def readable(message: str) -> bool:
     """Say whether a message shown to the admin is plain English, not Python or jargon."""
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", message)).split())
-    text = ENGINE_ECHO.sub("'the value'", text)
     text = text.removeprefix("Error:").strip()
     return bool(text) and (text[0].isupper() or text[0] in "'\"") and not (
         REPR.search(text) or JARGON.search(text) or PYTHON_WORDS.search(text))
@@ -571,8 +559,6 @@ def _answers(data: st.DataObject, fields: list[dict[str, Any]]) -> dict[str, Any
         slots = [(f"{field['name']}-{i}", sub) for i in range(3) for sub in field["fields"]] \
             if field["type"] == "repeating_group" else [("", field)]
         for prefix, item in slots:
-            if prefix and item["type"] == "file":
-                continue  # known, in the form engine: see test_file_typed_into_a_group_*
             name = f"{prefix}-{item['name']}" if prefix else item["name"]
             parts = {"date": ("day", "month", "year"), "person_name": NAME_PARTS,
                      "uk_address": ADDRESS_PARTS}.get(item["type"], ())
