@@ -9,11 +9,13 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from cspr import config as config_module
 from cspr.extensions import csrf, limiter
+from cspr.templating import SnapshotGlobalsEnvironment
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the CSPR Toolkit Flask app."""
     app = Flask(__name__)
+    app.jinja_environment = SnapshotGlobalsEnvironment
     settings = config_module.from_environment()
     if test_config:
         settings.update(test_config)
