@@ -267,6 +267,14 @@ def move_field(doc: Doc, path: str, step: int) -> None:
     _move(holder, index, step)
 
 
+def move_field_to(doc: Doc, path: str, position: int) -> None:
+    """Move a field to a position (counted from 0) within its page or group."""
+    holder, index, field = find_field(doc, path)
+    if not 0 <= position < len(holder):
+        raise Refused("That question cannot move there.")
+    holder.insert(position, holder.pop(index))
+
+
 def move_field_to_page(doc: Doc, name: str, page_id: str) -> None:
     """Move a top-level field to the end of another page."""
     if "." in name:

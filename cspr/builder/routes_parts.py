@@ -250,6 +250,19 @@ def move_field(form_id: str, path: str) -> ResponseReturnValue:
                    "The question has been moved.")
 
 
+@bp.route("/<form_id>/fields/<path>/position", methods=["POST"])
+def position_field(form_id: str, path: str) -> ResponseReturnValue:
+    """Put a question at a position in its page or group (drag and drop uses this)."""
+    _field(working(form_id).definition, path)
+    value = request.form.get("position", "")
+    if not value.isdecimal() or len(value) > 6:
+        abort(400)
+    position = int(value)
+    return _button(form_id, "move question", lambda d: edits.move_field_to(d, path, position),
+                   {"question": path, "position": position}, f"field-{path}",
+                   "The question has been moved.")
+
+
 @bp.route("/<form_id>/fields/<path>/remove", methods=["GET", "POST"])
 def remove_field(form_id: str, path: str) -> ResponseReturnValue:
     """Ask, then remove a question from the working copy (old versions keep it)."""

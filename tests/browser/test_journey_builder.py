@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ADMIN_EMAIL, AGENCY_EMAIL
-from tests.browser.harness import LiveServer, check_page, sign_in
+from tests.browser.harness import ROOT, LiveServer, check_page, sign_in
 from tests.browser.test_keyboard import FOCUS_VISIBLE
 
 pytestmark = pytest.mark.browser
@@ -239,3 +240,29 @@ def _tab_to(page: Page, name: str, tag: str = "", limit: int = 60) -> None:
         if (name and focused["name"] == name) or (tag and focused["tag"] == tag and not name):
             return
     raise AssertionError(f"Tab never reached {name or tag}")
+
+
+def test_drag_and_drop_reorders_questions(page: Page, live_server: LiveServer) -> None:
+    sign_in(page, live_server, ADMIN_EMAIL)
+    doc = json.loads((ROOT / "forms" / "examples" / "every_field.json").read_text("utf-8"))
+    doc["id"] = "drag_form"
+    page.goto(live_server.url + "/admin/forms/import")
+    page.get_by_label("Or paste the JSON").fill(json.dumps(doc))
+    page.get_by_role("button", name="Import form").click()
+    first = page.locator("#page-about-you .cspr-question").first
+    expect(first).to_contain_text("Before you start")
+    # Headless chromium does not start native drags from synthetic mouse input, so the
+    # browser's own drag events are dispatched to the page's script directly.
+    page.evaluate("""() => {
+        const data = new DataTransfer()
+        const fire = (id, type) => document.getElementById(id).dispatchEvent(
+            new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data}))
+        fire('field-intro', 'dragstart')
+        fire('field-agency', 'dragover')
+        fire('field-agency', 'drop')
+    }""")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "The question has been moved")
+    names = page.locator("#page-about-you > .cspr-question h4").all_inner_texts()
+    assert names == ["Your name", "Your email address", "Your telephone number",
+                     "Your agency", "Before you start"]

@@ -315,3 +315,14 @@ def test_ids_the_builder_uses_are_refused(app: Flask, admin_client: FlaskClient,
     refused = admin_client.post("/admin/forms/new", data={
         "csrf_token": csrf_token(page.text), "title": "Anything", "form_id": reserved})
     assert "the form builder uses that word" in refused.text
+
+
+def test_position_puts_a_question_at_a_place(app: Flask, built: FlaskClient) -> None:
+    moved = post(built, f"{FORM}/fields/how_many_agencies_were_involved/position",
+                 {"position": "0"})
+    assert moved.status_code == 302
+    assert working(app)["pages"][1]["fields"][0]["name"] == "how_many_agencies_were_involved"
+    too_far = post(built, f"{FORM}/fields/what_happened/position", {"position": "99"})
+    assert "That question cannot move there" in built.get(too_far.headers["Location"]).text
+    assert post(built, f"{FORM}/fields/what_happened/position", {"position": "x"}).status_code \
+        == 400

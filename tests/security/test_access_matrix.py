@@ -171,6 +171,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "builder.new_field": {ADMIN},
     "builder.edit_field": {ADMIN},
     "builder.move_field": {ADMIN},
+    "builder.position_field": {ADMIN},
     "builder.remove_field": {ADMIN},
     "builder.options": {ADMIN},
     "builder.edit_option": {ADMIN},
