@@ -143,9 +143,9 @@ def _set_or_drop(target: dict[str, Any], key: str, value: Any) -> None:
         target[key] = value
 
 
-def new_field(field_type: str, label: str, taken: set[str], extra: dict[str, Any]) -> Field:
-    """Return a new field of a type, named from its label, with what the type needs."""
-    field: Field = {"name": unique(slug(label), taken), "type": field_type, "label": label}
+def new_field(field_type: str, label: str, extra: dict[str, Any]) -> Field:
+    """Return a new field of a type, named from its label (add_field makes it unique)."""
+    field: Field = {"name": slug(label), "type": field_type, "label": label}
     if field_type in OPTION_TYPES:
         field["options"] = options_from_lines(extra.get("options", ""))
     if field_type == "guidance":
@@ -354,20 +354,15 @@ def _with_subs(field: Field) -> Iterator[tuple[str, Field]]:
         yield f"{field['name']}.{sub['name']}", sub
 
 
-def _names_in(condition: Any, depth: int = 0) -> set[str]:
+def _names_in(condition: Any) -> set[str]:
     """Return the field names a condition compares (not following named conditions)."""
-    if not isinstance(condition, dict) or depth > 20:
-        return set()
     names: set[str] = set()
-    if isinstance(condition.get("field"), str):
-        names.add(condition["field"])
-    value = condition.get("value")
-    if isinstance(value, dict) and isinstance(value.get("field"), str):
-        names.add(value["field"])
-    for key in ("all", "any"):
-        for part in condition.get(key, []) if isinstance(condition.get(key), list) else []:
-            names |= _names_in(part, depth + 1)
-    names |= _names_in(condition.get("not"), depth + 1)
+    for node in _walk(condition):
+        if isinstance(node.get("field"), str):
+            names.add(node["field"])
+        value = node.get("value")
+        if isinstance(value, dict) and isinstance(value.get("field"), str):
+            names.add(value["field"])
     return names
 
 

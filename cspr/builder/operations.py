@@ -76,8 +76,13 @@ def _same(one: Doc, two: Doc) -> bool:
 
 def working_copy(form_id: str) -> WorkingCopy:
     """Return the working copy of a form: the saved one, or a copy of its newest version."""
-    record = get_store().get(WORKING, form_id)
-    newest = _newest(form_id)
+    return _working_copy(form_id, get_store().get(WORKING, form_id), _newest(form_id))
+
+
+def _working_copy(
+    form_id: str, record: dict[str, Any] | None, newest: dict[str, Any] | None
+) -> WorkingCopy:
+    """Build a working copy from its stored record and the form's newest version."""
     if record is None and newest is None:
         raise NotFound(form_id)
     status = "draft" if newest is None else str(newest.get("status") or "live")
@@ -93,15 +98,17 @@ def working_copy(form_id: str) -> WorkingCopy:
 def list_forms() -> list[dict[str, Any]]:
     """Return one row per form: title, status, live version, unpublished changes, submissions."""
     store = get_store()
-    form_ids = {r["form_id"] for r in store.find(registry.VERSIONS)}
-    form_ids |= {r["id"] for r in store.find(WORKING)}
+    newest_of: dict[str, dict[str, Any]] = {}
+    for version in store.find(registry.VERSIONS, order_by="version"):
+        newest_of[version["form_id"]] = version
+    records = {r["id"]: r for r in store.find(WORKING)}
     counts: dict[str, int] = {}
     for sub in store.find(SUBMISSIONS, predicate=lambda s: s.get("status") == "submitted"):
         counts[sub["form_id"]] = counts.get(sub["form_id"], 0) + 1
     rows = []
-    for form_id in form_ids:
-        copy_ = working_copy(form_id)
-        newest = _newest(form_id)
+    for form_id in newest_of.keys() | records.keys():
+        newest = newest_of.get(form_id)
+        copy_ = _working_copy(form_id, records.get(form_id), newest)
         rows.append({
             "id": form_id,
             "title": copy_.title,
@@ -147,26 +154,41 @@ STALE = (
 def _save(user: dict[str, Any], form_id: str, revision: int | None, doc: Doc) -> None:
     """Store a checked working copy, refusing if someone else changed it since it was read."""
     check(doc)
+    _write_working(user, form_id, doc, expected=revision, keep_base=True)
+
+
+def _write_working(
+    user: dict[str, Any],
+    form_id: str,
+    doc: Doc,
+    expected: int | None = None,
+    base_version: int | None = None,
+    keep_base: bool = False,
+) -> None:
+    """Write the working copy as the next revision; refuse if it is no longer `expected`."""
     store = get_store()
     if store.get(WORKING, form_id) is None:
-        if revision not in (None, 0):
+        if expected not in (None, 0):
             raise Refused(STALE)
-        newest = _newest(form_id)
+        if keep_base:
+            newest = _newest(form_id)
+            base_version = int(newest["version"]) if newest else None
         try:
-            store.insert(WORKING, {
-                "id": form_id, "definition": doc, "revision": 1, "updated_by": user["email"],
-                "base_version": int(newest["version"]) if newest else None,
-            })
+            store.insert(WORKING, {"id": form_id, "definition": doc, "revision": 1,
+                                   "base_version": base_version, "updated_by": user["email"]})
         except StoreError:
             raise Refused(STALE) from None
         return
 
     def apply(record: dict[str, Any]) -> dict[str, Any]:
         """Replace the definition if nobody else has changed it meanwhile."""
-        if revision is not None and int(record["revision"]) != revision:
+        if expected is not None and int(record["revision"]) != expected:
             raise Refused(STALE)
-        return {**record, "definition": doc, "revision": int(record["revision"]) + 1,
-                "updated_by": user["email"]}
+        new = {**record, "definition": doc, "revision": int(record["revision"]) + 1,
+               "updated_by": user["email"]}
+        if not keep_base:
+            new["base_version"] = base_version
+        return new
 
     store.update(WORKING, form_id, apply)
 
@@ -233,7 +255,10 @@ def publish(user: dict[str, Any], form_id: str, revision: int | None) -> int:
     return _publish(user, form_id, current.definition, "admin", "publish")
 
 
-def _publish(user: dict[str, Any], form_id: str, definition: Doc, source: str, action: str) -> int:
+def _publish(
+    user: dict[str, Any], form_id: str, definition: Doc, source: str, action: str,
+    details: dict[str, Any] | None = None,
+) -> int:
     """Store a definition as the next version, make it the working copy, and audit it."""
     store = get_store()
     newest = _newest(form_id)
@@ -252,13 +277,9 @@ def _publish(user: dict[str, Any], form_id: str, definition: Doc, source: str, a
     for older in versions(form_id)[:-1]:
         if older.get("status") == "archived":
             store.update(registry.VERSIONS, older["id"], {"status": "live"})
-    record = {"definition": doc, "revision": working_copy(form_id).revision + 1,
-              "base_version": number, "updated_by": user["email"]}
-    if store.get(WORKING, form_id) is None:
-        store.insert(WORKING, {"id": form_id, **record})
-    else:
-        store.update(WORKING, form_id, record)
-    audit.record(f"builder {action}", "form", form_id, details={"version": number}, user=user)
+    _write_working(user, form_id, doc, base_version=number)
+    audit.record(f"builder {action}", "form", form_id,
+                 details={**(details or {}), "version": number}, user=user)
     return number
 
 
@@ -276,10 +297,7 @@ def revert(user: dict[str, Any], form_id: str, version: int) -> int:
     old = version_definition(form_id, version)
     if working_copy(form_id).status == "archived":
         raise Refused("This form is archived. Restore it before reverting it.")
-    number = _publish(user, form_id, old, "revert", "revert")
-    audit.record("builder revert", "form", form_id,
-                 details={"from_version": version, "new_version": number}, user=user)
-    return number
+    return _publish(user, form_id, old, "revert", "revert", {"from_version": version})
 
 
 def discard_changes(user: dict[str, Any], form_id: str) -> None:
@@ -288,14 +306,8 @@ def discard_changes(user: dict[str, Any], form_id: str) -> None:
     if newest is None:
         raise Refused("This form has never been published, so there is nothing to go back to. "
                       "Delete it instead.")
-    store = get_store()
-    if store.get(WORKING, form_id) is not None:
-        store.update(WORKING, form_id, {
-            "definition": newest["definition"],
-            "revision": working_copy(form_id).revision + 1,
-            "base_version": newest["version"],
-            "updated_by": user["email"],
-        })
+    if get_store().get(WORKING, form_id) is not None:
+        _write_working(user, form_id, newest["definition"], base_version=int(newest["version"]))
     audit.record("builder discard", "form", form_id, details={}, user=user)
 
 

@@ -136,7 +136,6 @@ def overview(form_id: str) -> ResponseReturnValue:
         current=current,
         doc=current.definition,
         type_labels=TYPE_LABELS,
-        form=RevisionForm(),
         describe=conditions_text(current.definition),
     )
 

@@ -74,7 +74,7 @@ def _button(form_id: str, action: str, edit: Any, details: dict[str, Any], ancho
 def _new_field(form: NewFieldForm) -> dict[str, Any]:
     """Build the question an add-question page describes."""
     return edits.new_field(
-        form.field_type.data or "short_text", (form.label.data or "").strip(), set(), {
+        form.field_type.data or "short_text", (form.label.data or "").strip(), {
             "options": form.options.data or "", "text": form.text.data or "",
             "first_question": form.first_question.data or "",
             "item_label": form.item_label.data or "",

@@ -68,7 +68,7 @@ def preview_page(form_id: str, page_id: str) -> ResponseReturnValue:
         title=page["title"],
         draft={"id": "preview", "answers": answers},
         form=form,
-        preview=working(form_id),
+        preview=True,
         **pagepost.page_context(definition, page, fields, answers, errors),
     )
 
@@ -105,7 +105,7 @@ def preview_check(form_id: str) -> ResponseReturnValue:
         "formengine/check.html",
         title="Check your answers before sending",
         definition=definition,
-        preview=working(form_id),
+        preview=True,
         draft={"id": "preview", "answers": clean},
         rows=summary.rows(definition, clean, visible_pages(definition, clean)),
         errors={},

@@ -6,15 +6,10 @@ from typing import Any
 
 from cspr.builder.edits import Doc, Field
 from cspr.exceptions import Refused
-from cspr.formengine.core_types import DATE_RULES, OPTION_TYPES
+from cspr.formengine.core_types import DATE_RULES, FIELD_TYPES, NUMBER_TYPES, OPTION_TYPES
 
-TEXT_TYPES = frozenset({"short_text", "long_text"})
-NUMBER_TYPES = frozenset({"integer", "decimal"})
-ANSWERED = frozenset(
-    {"short_text", "long_text", "integer", "decimal", "email", "uk_phone", "date", "yes_no",
-     "radios", "checkboxes", "select", "person_name", "uk_address", "file", "repeating_group",
-     "declaration"}
-)
+TEXT_TYPES = frozenset({"short_text", "long_text"})  # the types with length limits
+ANSWERED = frozenset(FIELD_TYPES) - {"guidance"}
 
 
 def shown_settings(field_type: str) -> set[str]:
