@@ -49,7 +49,11 @@ def preview_page(form_id: str, page_id: str) -> ResponseReturnValue:
         form = pagepost.blank_form(fields, answers)
     else:
         form, values, errors = pagepost.read_posted(fields, answers, action)
-        _note_uploads(fields, values, errors)
+        for field, upload, content in pagepost.checked_uploads(fields, errors):
+            values[field["name"]] = {  # checked as the real form would, but never kept
+                "file_id": "preview", "filename": attachments.safe_filename(upload.filename or ""),
+                "size": len(content), "content_type": "application/octet-stream",
+            }
         for path in errors:
             values.pop(path.split(".")[0], None)
         answers = {**answers, **values}
@@ -71,22 +75,6 @@ def preview_page(form_id: str, page_id: str) -> ResponseReturnValue:
         preview=True,
         **pagepost.page_context(definition, page, fields, answers, errors),
     )
-
-
-def _note_uploads(fields: list[dict], values: dict, errors: dict[str, str]) -> None:
-    """Check chosen files as the real form would, keeping only their names (never the file)."""
-    for field in fields:
-        upload = request.files.get(field["name"]) if field["type"] == "file" else None
-        if upload is None or not upload.filename:
-            continue
-        content, error = attachments.check_upload(field, upload)
-        if error:
-            errors[field["name"]] = error
-        else:
-            values[field["name"]] = {
-                "file_id": "preview", "filename": attachments.safe_filename(upload.filename),
-                "size": len(content or b""), "content_type": "application/octet-stream",
-            }
 
 
 def _page_url(form_id: str, page_id: str | None) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from flask import abort
+from flask import abort, request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
 
-from cspr.formengine import journey
+from cspr.formengine import attachments, journey
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.pageforms import form_data, page_form_class, read_page
 
@@ -47,6 +49,22 @@ def read_posted(
         if int(index) < len(items):
             items.pop(int(index))
     return form, values, errors
+
+
+def checked_uploads(
+    fields: list[FieldDef], errors: dict[str, str]
+) -> Iterator[tuple[FieldDef, FileStorage, bytes]]:
+    """Yield each file chosen on the page that passes its checks; note the others' errors."""
+    for field in fields:
+        upload = request.files.get(field["name"]) if field["type"] == "file" else None
+        if upload is None or not upload.filename:
+            continue  # nothing chosen: the file kept earlier stays
+        content, error = attachments.check_upload(field, upload)
+        if error:
+            errors[field["name"]] = error
+        else:
+            assert content is not None
+            yield field, upload, content
 
 
 def page_context(

@@ -83,28 +83,6 @@ def start(form_id: str) -> ResponseReturnValue:
     return redirect(url_for("forms.page", draft_id=draft["id"], page_id=first))
 
 
-def _save_uploads(
-    user: dict[str, Any],
-    draft: dict[str, Any],
-    fields: list[dict[str, Any]],
-    values: dict[str, Any],
-    errors: dict[str, str],
-) -> None:
-    """Check and store files chosen on this page; keep earlier files when none is chosen."""
-    for field in fields:
-        if field["type"] != "file":
-            continue
-        upload = request.files.get(field["name"])
-        if upload is None or not upload.filename:
-            continue
-        content, error = attachments.check_upload(field, upload)
-        if error:
-            errors[field["name"]] = error
-        else:
-            assert content is not None
-            values[field["name"]] = attachments.save(user, draft["id"], upload, content)
-
-
 @bp.route("/drafts/<draft_id>/<page_id>", methods=["GET", "POST"])
 @login_required
 def page(draft_id: str, page_id: str) -> ResponseReturnValue:
@@ -127,7 +105,8 @@ def page(draft_id: str, page_id: str) -> ResponseReturnValue:
         form = pagepost.blank_form(fields, answers)
     else:
         form, values, errors = pagepost.read_posted(fields, answers, action)
-        _save_uploads(user, draft, fields, values, errors)
+        for field, upload, content in pagepost.checked_uploads(fields, errors):
+            values[field["name"]] = attachments.save(user, draft["id"], upload, content)
         for path in errors:
             values.pop(path.split(".")[0], None)  # keep the last good answer, not a bad one
         draft = operations.save_answers(user, draft_id, values)
