@@ -47,7 +47,7 @@ setup-test: $(VENV)/.installed-test assets chromium libreoffice
 ## The two commands the README promises
 run: setup
 	@if [ -n "$(DEMO)" ]; then $(VENV)/bin/flask --app app demo || true; fi
-	$(VENV)/bin/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 app:app
+	$(PY) -m cspr.serve --host 127.0.0.1 --port $(PORT)
 
 test: setup-test lint
 	$(VENV)/bin/pytest -q

@@ -35,7 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from cspr import errors, security, storage
+    from cspr import errors, ratelimit, security, storage  # noqa: F401 - ratelimit: cspr://
     from cspr.auth import sessions
 
     storage.init_app(app)

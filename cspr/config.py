@@ -45,7 +45,8 @@ def from_environment() -> dict[str, Any]:
         "LOGIN_MAX_FAILURES": _env_int("CSPR_LOGIN_MAX_FAILURES", 5),
         "LOCKOUT_MINUTES": _env_int("CSPR_LOCKOUT_MINUTES", 15),
         "LOGIN_RATE_LIMIT": os.environ.get("CSPR_LOGIN_RATE_LIMIT", "10 per minute"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("CSPR_RATELIMIT_STORAGE_URI", "memory://"),
+        # Counted in the data store, so every worker process sees the same counts.
+        "RATELIMIT_STORAGE_URI": os.environ.get("CSPR_RATELIMIT_STORAGE_URI", "cspr://"),
         "MAIL_SERVER": os.environ.get("CSPR_MAIL_SERVER", "localhost"),
         "MAIL_PORT": _env_int("CSPR_MAIL_PORT", 25),
         "MAIL_USE_TLS": _env_bool("CSPR_MAIL_USE_TLS", False),
@@ -88,13 +89,19 @@ def load_or_create_secret_key(data_dir: Path) -> str:
     except FileNotFoundError:
         pass
     key = secrets.token_hex(32)
-    # O_EXCL: if another process made the key first, use theirs rather than overwrite it.
+    # Written whole to a private file, then linked into place: a worker process starting at the
+    # same moment sees either no key or the complete key, never a half-written one, and if it
+    # linked its key first we use that one rather than overwrite it.
+    temp = data_dir / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temp, path)
     except FileExistsError:
         return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key)
-        handle.flush()
-        os.fsync(handle.fileno())
+    finally:
+        temp.unlink(missing_ok=True)
     return key

@@ -56,3 +56,35 @@ def test_bad_number_in_environment_is_explained(tmp_path: Path, monkeypatch) -> 
         assert "CSPR_SESSION_IDLE_MINUTES must be a whole number" in str(error)
     else:
         raise AssertionError("a nonsense number was accepted")
+
+
+def _make_key(data_dir: str, start: float, results: object) -> None:
+    """Wait for the common start time, then load or create the key (in a child process)."""
+    import time
+
+    from cspr.config import load_or_create_secret_key
+
+    while time.time() < start:
+        pass
+    results.put(load_or_create_secret_key(Path(data_dir)))  # type: ignore[attr-defined]
+
+
+def test_processes_starting_together_agree_on_one_whole_key(tmp_path: Path) -> None:
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("fork")
+    for attempt in range(5):
+        data_dir = tmp_path / f"d{attempt}"
+        results = context.Queue()
+        start = time.time() + 0.3
+        workers = [context.Process(target=_make_key, args=(str(data_dir), start, results))
+                   for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        keys = {results.get(timeout=30) for _ in workers}
+        for worker in workers:
+            worker.join(30)
+        assert keys == {(data_dir / "secret_key").read_text()}
+        assert len(keys.pop()) == 64
+        assert sorted(p.name for p in data_dir.iterdir()) == ["secret_key"]

@@ -29,6 +29,16 @@ JOBS = "export_jobs"
 RESULTS = "exports"
 EXTENSION_KEY = "cspr_export_jobs"
 PROCESS_TOKEN = secrets.token_hex(8)  # tells this process's jobs from a previous run's
+
+
+def _new_process_token() -> None:
+    """Give a forked worker its own token, so its jobs are told from its siblings'."""
+    global PROCESS_TOKEN  # noqa: PLW0603 - one value per process, set at fork
+    PROCESS_TOKEN = secrets.token_hex(8)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_process_token)
 PROGRESS_EVERY_SECONDS = 0.5
 FAILED = "Your export could not be made. Try again, and if it fails again tell your administrator."
 RESTARTED = "The service restarted before your export was ready. Start the export again."

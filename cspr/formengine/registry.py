@@ -14,7 +14,7 @@ from cspr.formengine.definitions import (
     load_definition,
     load_directory,
 )
-from cspr.storage import Store, get_store
+from cspr.storage import Store, StoreError, get_store
 
 VERSIONS = "form_versions"
 SHIPPED_FORMS = Path(__file__).resolve().parents[2] / "forms"
@@ -35,17 +35,14 @@ def sync_shipped(store: Store, forms_dir: Path) -> list[DefinitionError]:
         newest = _newest(store, definition.id)
         if newest is not None and newest["version"] > definition.version:
             continue  # an admin has moved the form on; the shipped copy is older
-        store.insert(
-            VERSIONS,
-            {
-                "id": key,
-                "form_id": definition.id,
-                "version": definition.version,
-                "definition": definition.raw,
-                "source": "shipped",
-                "status": "live",
-            },
-        )
+        record = {"id": key, "form_id": definition.id, "version": definition.version,
+                  "definition": definition.raw, "source": "shipped", "status": "live"}
+        try:
+            store.insert(VERSIONS, record)
+        except StoreError:
+            if store.get(VERSIONS, key) is None:
+                raise
+            # another worker process, starting at the same moment, added it first
     return errors
 
 
@@ -55,21 +52,31 @@ def _newest(store: Store, form_id: str) -> dict[str, Any] | None:
     return versions[0] if versions else None
 
 
+GENERATION = "form_versions_generation"  # bumped when versions are deleted, in any process
+
+
 @lru_cache(maxsize=512)
-def _definition(key: str, data_dir: str) -> FormDefinition | None:
+def _definition(key: str, data_dir: str, generation: int) -> FormDefinition | None:
     """Load a stored version once per process: versions never change after publishing."""
     record = get_store().get(VERSIONS, key)
     return load_definition(record["definition"]) if record else None
 
 
 def forget_cached() -> None:
-    """Drop cached versions, after a never-used form's versions are deleted (ids may return)."""
+    """Drop cached versions in every process, after a never-used form's versions are deleted."""
+    # Ids may then come back with other content. Worker processes share the store, not this
+    # cache, so the counter in the store tells each of them to look again.
+    store = get_store()
+    store.set_setting(GENERATION, int(store.get_setting(GENERATION, 0)) + 1)
     _definition.cache_clear()
 
 
 def definition(form_id: str, version: int) -> FormDefinition | None:
     """Return one exact version of a form."""
-    return _definition(version_id(form_id, version), str(get_store().data_dir))
+    store = get_store()
+    return _definition(
+        version_id(form_id, version), str(store.data_dir), int(store.get_setting(GENERATION, 0))
+    )
 
 
 def live(form_id: str) -> FormDefinition | None:

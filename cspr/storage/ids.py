@@ -34,6 +34,16 @@ def new_id() -> str:
     return "".join(reversed(chars))
 
 
+def _forget_last_id() -> None:
+    """Start a forked process's ids afresh, so they never follow on from its parent's."""
+    global _last_ms
+    _last_ms = -1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_last_id)
+
+
 def utc_now() -> str:
     """Return the current UTC time as an ISO 8601 string with microseconds."""
     return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -21,6 +21,7 @@ OPEN_LOCK_FILE = "open.lock"
 _TABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,99}")
 _SETTINGS = "_settings"
 _COUNTERS = "_counters"
+_WINDOWS = "_windows"
 DEFAULT_LOCK_TIMEOUT = 120.0
 DEFAULT_AUTO_COMPACT_BYTES = 32 * 1024 * 1024
 
@@ -233,6 +234,40 @@ class Store:
 
         number: int = self._core.write(build)
         return f"{key}-{number:0{width}d}"
+
+    def count_in_window(self, key: str, amount: int, seconds: float, now: float) -> int:
+        """Add to a counter that starts again from zero after `seconds`; return its value."""
+        _check_id(key)
+
+        def build() -> tuple[list[Op], Callable[[], int]]:
+            docs = self._core.memory.table(_WINDOWS).raw()
+            current = docs.get(key)
+            if current is None or float(current["expires_at"]) <= now:
+                current = {"id": key, "value": 0, "expires_at": now + seconds}
+            doc = {**current, "value": int(current["value"]) + amount}
+            # Windows that have ended go in the same write, so the table stays small.
+            ended = [i for i, d in docs.items() if i != key and float(d["expires_at"]) <= now]
+            ops: list[Op] = [["put", _WINDOWS, key, doc], *(["del", _WINDOWS, i] for i in ended)]
+            return ops, lambda: int(doc["value"])
+
+        value: int = self._core.write(build)
+        return value
+
+    def window(self, key: str, now: float) -> tuple[int, float]:
+        """Return a counter's value and when its window ends: (0, now) if it has none."""
+        doc = self._get(_WINDOWS, _check_id(key))
+        if doc is None or float(doc["expires_at"]) <= now:
+            return 0, now
+        return int(doc["value"]), float(doc["expires_at"])
+
+    def clear_windows(self, key: str | None = None) -> None:
+        """Forget one counter, or all of them."""
+
+        def build() -> tuple[list[Op], Callable[[], None]]:
+            ids = list(self._core.memory.table(_WINDOWS).raw())
+            return [["del", _WINDOWS, i] for i in ids if key is None or i == key], lambda: None
+
+        self._core.write(build)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """Return a copy of a setting's value, or default."""
