@@ -23,7 +23,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,9 +34,11 @@ RESTART_LIMIT = 5  # unexpected worker exits within RESTART_WINDOW before giving
 RESTART_WINDOW = 60.0
 STOP_TIMEOUT = 10.0
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
-# Libraries every worker uses: imported once by the parent so workers share their memory.
-PRELOAD = ("flask", "jinja2", "wtforms", "flask_wtf", "flask_limiter", "jsonschema", "openpyxl",
-           "docxtpl", "docx", "lxml.etree", "argon2", "holidays", "tinydb", "waitress")
+# Libraries every worker loads at start: imported once by the parent so workers share them.
+# Those for documents, exports and bank holidays (about 20 MB) load only when first used.
+PRELOAD = ("flask", "jinja2", "wtforms", "flask_wtf", "flask_limiter", "jsonschema", "argon2",
+           "tinydb", "waitress")
+PRELOAD_SKIP = ("cspr.serve", "cspr.documents.shipped")  # this module; the template builder
 
 
 def load_app() -> Flask:
@@ -101,9 +103,15 @@ def preload() -> None:
         importlib.import_module(name)
     import cspr
 
-    for module in pkgutil.walk_packages(cspr.__path__, "cspr."):
-        if not module.name.startswith("cspr.serve"):
-            importlib.import_module(module.name)
+    packages: list[tuple[Iterable[str], str]] = [(cspr.__path__, "cspr.")]
+    while packages:
+        path, prefix = packages.pop()
+        for module in pkgutil.iter_modules(path, prefix):
+            if module.name.startswith(PRELOAD_SKIP):
+                continue
+            loaded = importlib.import_module(module.name)
+            if module.ispkg:
+                packages.append((loaded.__path__, module.name + "."))
     # Keep the collector's bookkeeping from writing to (and so un-sharing) these pages.
     gc.collect()
     gc.freeze()

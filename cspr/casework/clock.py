@@ -17,8 +17,6 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
-import holidays
-
 NO_CLOSURES: frozenset[date] = frozenset()
 DEFAULT_SOON_DAYS = 5
 
@@ -50,6 +48,8 @@ State = Literal["due", "due_soon", "overdue", "met", "missed"]
 @lru_cache(maxsize=512)
 def _holidays_in_year(year: int) -> Mapping[date, str]:
     """Return the bank holidays in England and Wales in one year, read once and kept."""
+    import holidays  # loaded when a deadline is first worked out: about 3 MB
+
     found = holidays.country_holidays("GB", subdiv="ENG", years=year)
     named = {day: _our_name(str(name)) for day, name in found.items() if day.year == year}
     return MappingProxyType(dict(sorted(named.items())))

@@ -16,7 +16,6 @@ from io import BytesIO
 from typing import Any
 
 from flask import current_app
-from lxml import etree
 
 from cspr import audit
 from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER
@@ -25,6 +24,7 @@ from cspr.documents import library, pdf, pseudonyms
 from cspr.documents.context import Settings, build_context, found_names
 from cspr.documents.filters import make_filters
 from cspr.documents.render import render_docx
+from cspr.documents.xmlparse import safe_parser
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine.attachments import safe_filename
@@ -40,7 +40,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 _DOCUMENT_ID = re.compile(r"[0-9a-f]{32}")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def settings() -> Settings:
@@ -79,12 +78,14 @@ def _referral(case: dict[str, Any], forms: list[tuple[dict[str, Any], Any]]) -> 
 
 def document_text(content: bytes) -> str:
     """Return every word in a Word document: text, headers, footers, notes and properties."""
+    from lxml import etree
+
     lines: list[str] = []
     with zipfile.ZipFile(BytesIO(content)) as archive:
         for name in archive.namelist():
             if not name.endswith(".xml") or not name.startswith(("word/", "docProps/")):
                 continue
-            root = etree.fromstring(archive.read(name), _PARSER)
+            root = etree.fromstring(archive.read(name), safe_parser())
             paragraphs = list(root.iter(f"{_W}p"))
             if paragraphs:
                 lines += ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in paragraphs]

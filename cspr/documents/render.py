@@ -7,26 +7,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError, TemplateError
-from lxml import etree
 
 from cspr.documents.sandbox import Problem, TemplateRefused, make_environment, map_strings, xml_safe
 from cspr.documents.scan import scan_template
+from cspr.documents.xmlparse import safe_parser
 from cspr.exceptions import Refused
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _OBJECT_REPR = re.compile(r"<(?:built-in )?(?:method|function) ([\w.]+)[^>]*>")
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _require_well_formed(xml: str) -> None:
     """Fail if a rendered part is not well-formed XML, rather than let Word lose text."""
+    from lxml import etree
+
     try:
-        etree.fromstring(_XML_DECLARATION.sub("", xml, count=1).encode("utf-8"), _SAFE_PARSER)
+        etree.fromstring(_XML_DECLARATION.sub("", xml, count=1).encode("utf-8"), safe_parser())
     except etree.XMLSyntaxError as error:
         raise Refused(
             "The document could not be made: filling in the template produced a damaged "
@@ -34,14 +35,23 @@ def _require_well_formed(xml: str) -> None:
         ) from error
 
 
-class _CheckedTemplate(DocxTemplate):
-    """A DocxTemplate that checks each rendered part before it replaces the original."""
+@lru_cache(maxsize=1)
+def _checked_template() -> type[Any]:
+    """Return a DocxTemplate that checks each part it renders (docxtpl loads on first use)."""
+    from docxtpl import DocxTemplate
 
-    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
-        """Render one part as docxtpl does, then check the result is well-formed."""
-        xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
-        _require_well_formed(xml)
-        return xml
+    class CheckedTemplate(DocxTemplate):
+        """A DocxTemplate that checks each rendered part before it replaces the original."""
+
+        def render_xml_part(
+            self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
+        ) -> str:
+            """Render one part as docxtpl does, then check the result is well-formed."""
+            xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
+            _require_well_formed(xml)
+            return xml
+
+    return CheckedTemplate
 
 
 def render_docx(
@@ -57,7 +67,7 @@ def render_docx(
         if scan.blocking:
             raise TemplateRefused(scan.blocking)
     context = map_strings(context, xml_safe)
-    template = _CheckedTemplate(BytesIO(content))  # a fresh one every time: docxtpl keeps state
+    template = _checked_template()(BytesIO(content))  # a fresh one every time: docxtpl keeps state
     env = make_environment(filters)
     try:
         template.render(context, jinja_env=env)

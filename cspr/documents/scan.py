@@ -9,7 +9,6 @@ import threading
 from io import BytesIO
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from cspr.documents.sandbox import (
@@ -38,6 +37,8 @@ def _unused(value: Any) -> Any:
 
 def template_sources(content: bytes) -> list[tuple[str, str]]:
     """Return each part docxtpl renders, as the Jinja source it will compile, with a label."""
+    from docxtpl import DocxTemplate  # loaded on first use: about 8 MB with python-docx
+
     template = DocxTemplate(BytesIO(content))
     template.init_docx()
     sources = [("the main text", template.patch_xml(template.get_xml()))]

@@ -11,8 +11,6 @@ import zipfile
 from io import BytesIO
 from pathlib import PurePosixPath
 
-from docx import Document
-
 MAX_BYTES = 5 * 1024 * 1024
 MAX_MEMBERS = 500
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
@@ -50,6 +48,8 @@ def check_docx(filename: str, content: bytes) -> str:
         if any(marker in types for marker in MACRO_MARKERS):
             return "Templates cannot contain macros: save it as a Word Document (.docx)"
     try:
+        from docx import Document
+
         Document(BytesIO(content))
     except Exception:  # python-docx raises many kinds; any of them means Word could not open it
         return "The selected file could not be opened as a Word document: it may be damaged"

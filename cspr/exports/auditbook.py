@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any
-
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, PieChart, Reference
-from openpyxl.chart.label import DataLabelList
-from openpyxl.styles import Font
+from typing import IO, TYPE_CHECKING, Any
 
 from cspr.casework import clock, facts, stages
 from cspr.casework.calendar_settings import closures, start_is_day_zero
 from cspr.exports.columns import iso_date
 from cspr.exports.reports import DATE_FORMAT, PANEL_VIEWS, Heading, _decision, table_sheet
+
+if TYPE_CHECKING:
+    from openpyxl.chart.label import DataLabelList
 
 YES, NO, NOT_YET = "Yes", "No", "Not yet"
 HEADINGS = [
@@ -104,6 +102,9 @@ def summary(rows: list[list[Any]]) -> dict[str, Any]:
 
 def write_audit(rows: list[list[Any]], start: date, end: date, out: IO[bytes]) -> int:
     """Write the audit workbook: a summary with percentages and charts, then the cases."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     ws = book.active
     assert ws is not None  # nosec B101  # a new workbook always has a sheet
@@ -149,6 +150,8 @@ def write_audit(rows: list[list[Any]], start: date, end: date, out: IO[bytes]) -
 
 def _heading(ws: Any, cells: list[Any]) -> None:
     """Append a bold row heading a small table."""
+    from openpyxl.styles import Font
+
     ws.append(cells)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
@@ -164,12 +167,16 @@ def _figures(ws: Any, cells: list[Any]) -> None:
 
 def _values_only() -> DataLabelList:
     """Label each bar or slice with its number only."""
+    from openpyxl.chart.label import DataLabelList
+
     return DataLabelList(showVal=True, showSerName=False, showCatName=False, showPercent=False,
                          showLegendKey=False)  # fmt: skip
 
 
 def _charts(ws: Any, decision_start: int, decision_end: int) -> None:
     """Add native Excel charts: timeliness of each step, and the decisions made."""
+    from openpyxl.chart import BarChart, PieChart, Reference
+
     timeliness = BarChart()
     timeliness.type = "bar"
     timeliness.grouping = "stacked"

@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any
-
-from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import IO, TYPE_CHECKING, Any
 
 from cspr.casework import facts, stages
 from cspr.exports.columns import iso_date, uk_time
 from cspr.exports.xlsx_stream import clean_text
 from cspr.formengine.operations import SUBMISSIONS
 from cspr.storage import get_store
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl is imported only when a workbook is made: about 10 MB that a server which has not
+# exported anything (and each of its worker processes) need not hold.
 
 DATE_FORMAT = "d mmm yyyy"
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
@@ -34,9 +36,8 @@ RAG = {"red": "Red", "amber": "Amber", "green": "Green", "complete": "Complete"}
 # GOV.UK colours: red, yellow (amber), green and mid-grey, with text that reads on each.
 RAG_FILLS = {"Red": ("D4351C", "FFFFFF"), "Amber": ("FFDD00", "0B0C0C"),
              "Green": ("00703C", "FFFFFF"), "Complete": ("B1B4B6", "0B0C0C")}  # fmt: skip
-LATE_FILL = PatternFill("solid", start_color="F6D7D2", end_color="F6D7D2")
-LATE_FONT = Font(color="942514", bold=True)
-MET_FILL = PatternFill("solid", start_color="CCE2D8", end_color="CCE2D8")
+LATE_COLOURS = ("F6D7D2", "942514")  # fill, text
+MET_COLOUR = "CCE2D8"
 
 
 @dataclass
@@ -50,6 +51,9 @@ class Heading:
 
 def table_sheet(ws: Worksheet, headings: Sequence[Heading], rows: Sequence[Sequence[Any]]) -> None:
     """Fill a sheet with a bold frozen header row, rows, widths, formats and an autofilter."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     ws.append([h.text for h in headings])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -68,6 +72,20 @@ def table_sheet(ws: Worksheet, headings: Sequence[Heading], rows: Sequence[Seque
     ws.freeze_panes = "A2"
     last = get_column_letter(len(headings))
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
+
+
+def fill(colour: str) -> PatternFill:
+    """Return a solid fill of one colour."""
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def late_style() -> tuple[PatternFill, Font]:
+    """Return the fill and font that mark something late."""
+    from openpyxl.styles import Font
+
+    return fill(LATE_COLOURS[0]), Font(color=LATE_COLOURS[1], bold=True)
 
 
 def save(book: Workbook, out: IO[bytes]) -> None:
@@ -119,6 +137,11 @@ def _decision(decision: str | None) -> str:
 
 def write_register(case_list: list[dict[str, Any]], today: date, out: IO[bytes]) -> int:
     """Write the case register workbook and return its number of rows."""
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.utils import get_column_letter
+
+    late_fill, late_font = late_style()
     book = Workbook()
     ws = book.active
     assert ws is not None  # nosec B101  # a new workbook always has a sheet
@@ -133,10 +156,10 @@ def write_register(case_list: list[dict[str, Any]], today: date, out: IO[bytes])
         cells = f"{letter}2:{letter}{end}"
         for late in ('"Missed"', '"Overdue"'):
             ws.conditional_formatting.add(
-                cells, CellIsRule(operator="equal", formula=[late], fill=LATE_FILL, font=LATE_FONT)
+                cells, CellIsRule(operator="equal", formula=[late], fill=late_fill, font=late_font)
             )
         ws.conditional_formatting.add(
-            cells, CellIsRule(operator="equal", formula=['"Met"'], fill=MET_FILL)
+            cells, CellIsRule(operator="equal", formula=['"Met"'], fill=fill(MET_COLOUR))
         )
     save(book, out)
     return len(rows)
@@ -195,6 +218,12 @@ def tracker_rows(
 
 def write_tracker(rows: list[list[Any]], out: IO[bytes]) -> int:
     """Write the tracker with RAG colours and overdue actions highlighted; return its rows."""
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import CellIsRule, FormulaRule
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    late_fill, late_font = late_style()
     book = Workbook()
     ws = book.active
     assert ws is not None  # nosec B101  # a new workbook always has a sheet
@@ -202,13 +231,13 @@ def write_tracker(rows: list[list[Any]], out: IO[bytes]) -> int:
     table_sheet(ws, TRACKER, rows)
     end = max(len(rows) + 1, 2)
     status_cells = f"{STATUS_COLUMN}2:{STATUS_COLUMN}{end}"
-    for text, (fill, font) in RAG_FILLS.items():
+    for text, (colour, font) in RAG_FILLS.items():
         ws.conditional_formatting.add(
             status_cells,
             CellIsRule(
                 operator="equal",
                 formula=[f'"{text}"'],
-                fill=PatternFill("solid", start_color=fill, end_color=fill),
+                fill=fill(colour),
                 font=Font(color=font, bold=True),
             ),
         )
@@ -216,7 +245,7 @@ def write_tracker(rows: list[list[Any]], out: IO[bytes]) -> int:
     overdue = f'AND(${DUE_COLUMN}2<>"",${DUE_COLUMN}2<TODAY(),${STATUS_COLUMN}2<>"Complete")'
     last = get_column_letter(len(TRACKER))
     ws.conditional_formatting.add(
-        f"A2:{last}{end}", FormulaRule(formula=[overdue], fill=LATE_FILL, font=LATE_FONT)
+        f"A2:{last}{end}", FormulaRule(formula=[overdue], fill=late_fill, font=late_font)
     )
     save(book, out)
     return len(rows)

@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils import get_column_letter
-
 MAX_CELL_CHARS = 32767  # Excel's limit; longer text is cut rather than making a broken file
 SHEET_NAME_CHARS = 31
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -120,6 +118,8 @@ class StreamSheet:
 
     def __post_init__(self) -> None:
         """Work out the column letters once and write the bold header row."""
+        from openpyxl.utils import get_column_letter  # only when a sheet is written
+
         self.letters = [get_column_letter(n) for n in range(1, len(self.headers) + 1)]
         self._buffer: list[str] = []
         cells = "".join(

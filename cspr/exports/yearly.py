@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, Any
 
-from openpyxl import Workbook
-
 from cspr.casework import cases
 from cspr.exports.columns import iso_date
 from cspr.exports.reports import DATE_FORMAT, RAG, Heading, latest_plans, table_sheet
@@ -119,6 +117,8 @@ def actions_by_agency(
 
 def write_yearly(figures: YearFigures, out: IO[bytes]) -> int:
     """Write the yearly figures workbook: the counts, actions by agency, and the cases."""
+    from openpyxl import Workbook
+
     book = Workbook()
     ws = book.active
     assert ws is not None  # nosec B101  # a new workbook always has a sheet

@@ -44,11 +44,12 @@ def free_port() -> int:
 
 @dataclass
 class LiveServer:
-    """The app served by waitress in a child process, on its own data directory."""
+    """The app served by waitress (python -m cspr.serve) in a child process, on its own data."""
 
     data_dir: Path
     forms_dir: Path | None = None
     port: int = field(default_factory=free_port)
+    workers: int = 2
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -104,18 +105,11 @@ class LiveServer:
         self.add_user(email, "agency_user", "--name", name, "--agency", agency)
 
     def start(self) -> None:
-        """Start waitress and wait until it answers."""
+        """Start the server and wait until it answers."""
+        # As `make run` serves it: worker processes sharing the data directory.
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "waitress",
-                "--listen",
-                f"127.0.0.1:{self.port}",
-                "--threads",
-                "4",
-                "app:app",
-            ],
+            [sys.executable, "-m", "cspr.serve", "--port", str(self.port),
+             "--workers", str(self.workers), "--threads", "2"],
             cwd=ROOT,
             env=self.env(),
         )

@@ -51,7 +51,8 @@ def _load(server: LiveServer, token: str, acknowledged: list[str], stop: threadi
 
 def server_with_token(data_dir: Path) -> tuple[LiveServer, str]:
     """Make a server on the example forms with one agency user; return it and their API token."""
-    server = LiveServer(data_dir, ROOT / "forms" / "examples")
+    # One process: SIGKILL must hit the process that writes, not a supervisor.
+    server = LiveServer(data_dir, ROOT / "forms" / "examples", workers=1)
     email = "load@testshire.example.org"
     server.add_agency_user(email, name="Load Tester")
     return server, server.flask("tokens", "create", email).strip().splitlines()[-1]
