@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from cspr.formengine.core_types import accepted_extensions, max_size_mb
+from cspr.formengine.core_types import TEXT_TYPES, accepted_extensions, max_size_mb
 
 Field = Mapping[str, Any]
 
@@ -130,6 +130,8 @@ def wrong_type_message(field: Field) -> str:
         return file_failed_message()
     if kind == "repeating_group":
         return f"Enter the details of each {item_label(field, 1)}"
+    if kind in TEXT_TYPES:  # only the API can send a number, list or object here
+        return f"{capitalise(error_name(field))} must be text"
     return required_message(field)
 
 
