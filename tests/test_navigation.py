@@ -65,3 +65,11 @@ def test_sign_out_carries_each_session_its_own_token(app: Flask) -> None:
 def test_signed_out_pages_have_no_navigation(app: Flask) -> None:
     page = app.test_client().get("/sign-in").text
     assert "govuk-service-navigation" not in page
+
+
+def test_links_follow_the_address_the_app_is_mounted_at(app: Flask) -> None:
+    staff = signed_in(app, "hana@testshire.example.org", "agency_user", "Hana")
+    plain = nav(staff.get("/forms").text)
+    mounted = nav(staff.get("/forms", environ_overrides={"SCRIPT_NAME": "/cspr"}).text)
+    assert 'href="/forms"' in plain and 'href="/cspr/forms"' in mounted
+    assert 'href="/forms"' not in mounted
