@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 CANNOT_START = 3  # a worker's exit status when the app cannot start; restarting won't help
 RESTART_LIMIT = 5  # unexpected worker exits within RESTART_WINDOW before giving up
 RESTART_WINDOW = 60.0
-STOP_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0  # seconds stopping workers get before SIGKILL
+POLL_SECONDS = 0.2  # how often the supervisor looks for workers that have stopped
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 # Libraries every worker loads at start: imported once by the parent so workers share them.
 # Those for documents, exports and bank holidays (about 20 MB) load only when first used.
@@ -179,18 +180,26 @@ class Supervisor:
         for index in range(len(self.sockets)):
             self.start(index)
         status = 0
+        deadline: float | None = None  # set when stopping: then stragglers are killed
         while self.workers:
+            if self.stopping and deadline is None:
+                deadline = time.monotonic() + STOP_TIMEOUT
             try:
-                pid, wait_status = os.wait()
+                pid, wait_status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 break
-            except InterruptedError:  # pragma: no cover - Python retries os.wait itself
-                continue
-            slot = self.workers.pop(pid) if pid in self.workers else None
-            if slot is None or self.stopping:
-                continue
-            status = self._replace(slot, os.waitstatus_to_exitcode(wait_status))
-        self._wait_for_stragglers()
+            if pid:
+                slot = self.workers.pop(pid) if pid in self.workers else None
+                if slot is not None and not self.stopping:
+                    status = self._replace(slot, os.waitstatus_to_exitcode(wait_status))
+            elif deadline is not None and time.monotonic() > deadline:
+                for straggler in self.workers:
+                    os.kill(straggler, signal.SIGKILL)  # reaped on the next rounds
+                deadline = float("inf")
+            else:
+                # Polled, not a blocking wait: Python resumes a wait after a signal handler, so
+                # a worker that ignored SIGTERM would otherwise keep the supervisor waiting.
+                time.sleep(POLL_SECONDS)
         return status
 
     def _replace(self, index: int, code: int) -> int:
@@ -211,18 +220,6 @@ class Supervisor:
               flush=True)
         self.start(index)
         return 0
-
-    def _wait_for_stragglers(self) -> None:
-        """Give stopping workers a moment, then kill any that remain."""
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while self.workers and time.monotonic() < deadline:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-            if pid:
-                self.workers.pop(pid, None)
-            else:
-                time.sleep(0.05)
-        for pid in self.workers:
-            os.kill(pid, signal.SIGKILL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -243,3 +243,31 @@ def test_killing_workers_under_load_loses_nothing_acknowledged(tmp_path: Path) -
         missing = [i for i in acknowledged if store.get("submissions", i) is None]
     assert len(acknowledged) > 20, "the load hardly got any writes through"
     assert not missing, f"{len(missing)} acknowledged submissions lost"
+
+
+STUBBORN = """
+import os, signal, sys, threading, time
+import cspr.serve as serve
+serve.STOP_TIMEOUT = 1.0
+
+def stubborn(sock, threads):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a worker stuck and deaf to SIGTERM
+    while True:
+        time.sleep(1)
+
+serve.run_worker = stubborn
+supervisor = serve.Supervisor(serve.listening_sockets("127.0.0.1", int(sys.argv[1]), 2), 1)
+threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+started = time.monotonic()
+code = supervisor.run()
+print(code, len(supervisor.workers), round(time.monotonic() - started))
+"""
+
+
+def test_workers_deaf_to_sigterm_are_killed_after_the_stop_timeout() -> None:
+    result = subprocess.run([sys.executable, "-c", STUBBORN, str(free_port())], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    code, left, seconds = result.stdout.split()
+    assert (code, left) == ("0", "0")
+    assert 1 <= int(seconds) <= 5
