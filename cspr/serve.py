@@ -228,11 +228,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m cspr.serve", description="Serve the CSPR Toolkit with waitress."
     )
     parser.add_argument("--host", default=os.environ.get("CSPR_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CSPR_PORT", "5000")))
+    # Defaults from the environment stay text, so argparse checks them like typed values.
+    parser.add_argument("--port", type=int, default=os.environ.get("CSPR_PORT", "5000"))
     parser.add_argument("--workers", type=int,
-                        default=int(os.environ.get("CSPR_WORKERS", default_workers())),
+                        default=os.environ.get("CSPR_WORKERS", str(default_workers())),
                         help="worker processes (default: up to two, one per CPU)")
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("CSPR_THREADS", "2")),
+    parser.add_argument("--threads", type=int, default=os.environ.get("CSPR_THREADS", "2"),
                         help="threads per worker (default 2)")
     args = parser.parse_args(argv)
     if not 1 <= args.workers <= 64 or not 1 <= args.threads <= 64:

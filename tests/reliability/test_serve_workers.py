@@ -190,6 +190,11 @@ def test_bad_worker_counts_are_refused() -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "workers and threads must each be between 1 and 64" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "cspr.serve"], cwd=ROOT, timeout=60,
+                            env={**os.environ, "CSPR_WORKERS": "two"}, capture_output=True,
+                            text=True)
+    assert result.returncode == 2
+    assert "argument --workers: invalid int value: 'two'" in result.stderr
 
 
 def test_killing_workers_under_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
