@@ -49,10 +49,10 @@ def _load(server: LiveServer, token: str, acknowledged: list[str], stop: threadi
             acknowledged.append(sent)
 
 
-def server_with_token(data_dir: Path) -> tuple[LiveServer, str]:
+def server_with_token(data_dir: Path, workers: int = 1) -> tuple[LiveServer, str]:
     """Make a server on the example forms with one agency user; return it and their API token."""
-    # One process: SIGKILL must hit the process that writes, not a supervisor.
-    server = LiveServer(data_dir, ROOT / "forms" / "examples", workers=1)
+    # One process by default: SIGKILL must hit the process that writes, not a supervisor.
+    server = LiveServer(data_dir, ROOT / "forms" / "examples", workers=workers)
     email = "load@testshire.example.org"
     server.add_agency_user(email, name="Load Tester")
     return server, server.flask("tokens", "create", email).strip().splitlines()[-1]

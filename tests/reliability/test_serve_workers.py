@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 
 from cspr.storage import Store
-from tests.browser.harness import free_port
+from tests.browser.harness import LiveServer, free_port
+from tests.conftest import PASSWORD
+from tests.reliability.test_crash import _load, server_with_token
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple"
 
 
 def children(pid: int) -> list[int]:
@@ -35,14 +36,11 @@ def children(pid: int) -> list[int]:
 class Server:
     """`python -m cspr.serve` in a child process on its own data directory."""
 
-    def __init__(self, data_dir: Path, limit: str = "1000 per minute",
-                 forms_dir: Path | None = None) -> None:
+    def __init__(self, data_dir: Path, limit: str = "1000 per minute") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "CSPR_DATA_DIR": str(data_dir),
                     "CSPR_LOGIN_RATE_LIMIT": limit, "CSPR_BASE_URL": self.base}
-        if forms_dir:
-            self.env["CSPR_FORMS_DIR"] = str(forms_dir)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cspr.serve", "--port", str(self.port),
              "--workers", "2", "--threads", "2"],
@@ -70,21 +68,15 @@ class Server:
         return self.process.returncode, err
 
 
-def add_user(data_dir: Path, email: str) -> None:
-    """Create an agency user through the real CLI."""
-    env = {**os.environ, "CSPR_DATA_DIR": str(data_dir)}
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run([*flask, "agencies", "add", "Testshire Health"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
-    subprocess.run([*flask, "users", "create", email, "--role", "agency_user", "--name", "Ann",
-                    "--agency", "Testshire Health", "--password-stdin"], cwd=ROOT, env=env,
-                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+def add_user(data_dir: Path) -> None:
+    """Create Ann, an agency user, through the real CLI."""
+    LiveServer(data_dir).add_agency_user("ann@testshire.example.org", "Ann", "Testshire Health")
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     """A two-worker server with one agency user."""
-    add_user(tmp_path, "ann@testshire.example.org")
+    add_user(tmp_path)
     running = Server(tmp_path)
     running.wait_until_up(2)
     yield running
@@ -124,7 +116,7 @@ def test_two_workers_share_sessions_and_data(server: Server) -> None:
 
 
 def test_sign_in_limit_is_counted_across_workers(tmp_path: Path) -> None:
-    add_user(tmp_path, "ann@testshire.example.org")
+    add_user(tmp_path)
     running = Server(tmp_path, limit="3 per minute")
     try:
         running.wait_until_up(2)
@@ -198,42 +190,29 @@ def test_bad_worker_counts_are_refused() -> None:
 
 
 def test_killing_workers_under_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
-    from tests.reliability.test_crash import _post
-
-    env = {**os.environ, "CSPR_DATA_DIR": str(tmp_path),
-           "CSPR_FORMS_DIR": str(ROOT / "forms" / "examples")}
-    add_user(tmp_path, "ann@testshire.example.org")
-    token = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "tokens", "create",
-         "ann@testshire.example.org"], cwd=ROOT, env=env, capture_output=True, text=True,
-        check=True).stdout.strip().splitlines()[-1]
-    running = Server(tmp_path, forms_dir=ROOT / "forms" / "examples")
-    running.wait_until_up(2)
+    server, token = server_with_token(tmp_path / "data", workers=2)
+    server.start()
+    assert server.process is not None
+    supervisor = server.process.pid
     acknowledged: list[str] = []
     stop = threading.Event()
-
-    def load() -> None:
-        while not stop.is_set():
-            sent = _post(f"{running.base}/api/forms/follow_up/submissions", token)
-            if sent:
-                acknowledged.append(sent)
-
-    clients = [threading.Thread(target=load) for _ in range(4)]
+    clients = [threading.Thread(target=_load, args=(server, token, acknowledged, stop))
+               for _ in range(4)]
     for client in clients:
         client.start()
     rng = random.Random(20261122)  # noqa: S311 (test timing, not security)
     try:
         for _ in range(4):  # within the supervisor's limit of five restarts a minute
-            time.sleep(rng.uniform(0.3, 1.0))
-            os.kill(rng.choice(children(running.process.pid)), signal.SIGKILL)
             deadline = time.monotonic() + 30
-            while len(children(running.process.pid)) < 2 and time.monotonic() < deadline:
+            while len(children(supervisor)) < 2 and time.monotonic() < deadline:
                 time.sleep(0.05)
+            time.sleep(rng.uniform(0.3, 1.0))
+            os.kill(rng.choice(children(supervisor)), signal.SIGKILL)
         time.sleep(0.5)
-        workers = children(running.process.pid)
+        workers = children(supervisor)
         # The supervisor itself killed: its workers must not linger holding the port.
-        running.process.kill()
-        running.process.wait(timeout=10)
+        server.process.kill()
+        server.process.wait(timeout=10)
     finally:
         stop.set()
         for client in clients:
@@ -244,7 +223,7 @@ def test_killing_workers_under_load_loses_nothing_acknowledged(tmp_path: Path) -
     assert not any(Path(f"/proc/{pid}/status").exists()
                    and "zombie" not in Path(f"/proc/{pid}/status").read_text()
                    for pid in workers), "workers outlived their supervisor"
-    with Store.open(tmp_path) as store:
+    with Store.open(tmp_path / "data") as store:
         missing = [i for i in acknowledged if store.get("submissions", i) is None]
     assert len(acknowledged) > 20, "the load hardly got any writes through"
     assert not missing, f"{len(missing)} acknowledged submissions lost"
