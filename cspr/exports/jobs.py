@@ -29,6 +29,10 @@ JOBS = "export_jobs"
 RESULTS = "exports"
 EXTENSION_KEY = "cspr_export_jobs"
 PROCESS_TOKEN = secrets.token_hex(8)  # tells this process's jobs from a previous run's
+PROGRESS_EVERY_SECONDS = 0.5
+FAILED = "Your export could not be made. Try again, and if it fails again tell your administrator."
+RESTARTED = "The service restarted before your export was ready. Start the export again."
+Progress = Callable[[int], None]
 
 
 def _new_process_token() -> None:
@@ -39,10 +43,6 @@ def _new_process_token() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_process_token)
-PROGRESS_EVERY_SECONDS = 0.5
-FAILED = "Your export could not be made. Try again, and if it fails again tell your administrator."
-RESTARTED = "The service restarted before your export was ready. Start the export again."
-Progress = Callable[[int], None]
 
 
 @dataclass
