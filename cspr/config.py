@@ -55,6 +55,7 @@ def from_environment() -> dict[str, Any]:
         "MAIL_PASSWORD": os.environ.get("CSPR_MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("CSPR_MAIL_SENDER", "cspr-toolkit@localhost"),
         "BASE_URL": os.environ.get("CSPR_BASE_URL", "http://127.0.0.1:5000"),
+        "BACKUP_KEY_FILE": os.environ.get("CSPR_BACKUP_KEY_FILE") or None,
     }
 
 

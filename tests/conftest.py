@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,12 @@ from cspr.storage import close_store
 
 PASSWORD = "correct horse battery staple"
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _keys_outside_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the backup key that commands make (in this process or a child) out of $HOME."""
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
 
 
 @pytest.fixture

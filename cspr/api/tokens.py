@@ -8,7 +8,7 @@ from typing import Any
 
 from cspr import audit
 from cspr.exceptions import Refused
-from cspr.storage import get_store
+from cspr.storage import get_store, transactional
 
 TABLE = "api_tokens"
 PREFIX = "cspr_"
@@ -19,6 +19,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@transactional
 def create_token(email: str, label: str = "") -> tuple[str, dict[str, Any]]:
     """Make a token for the user with this email; return the token and its record."""
     store = get_store()
@@ -42,6 +43,7 @@ def create_token(email: str, label: str = "") -> tuple[str, dict[str, Any]]:
     return token, record
 
 
+@transactional
 def revoke_token(token_or_id: str) -> dict[str, Any]:
     """Revoke a token, given the token itself or the short id that `tokens list` shows."""
     store = get_store()

@@ -9,7 +9,7 @@ from cspr import audit
 from cspr.auth.roles import ADMIN
 from cspr.casework import clock
 from cspr.exceptions import Forbidden, Refused
-from cspr.storage import NotFound, StoreError, get_store
+from cspr.storage import NotFound, StoreError, get_store, transactional
 
 CLOSURE_DAYS = "closure_days"
 DAY_ZERO_SETTING = "clock.start_is_day_zero"
@@ -100,6 +100,7 @@ def clean_reason(reason: str) -> str:
     return reason
 
 
+@transactional
 def add_closure_day(actor: dict[str, Any] | None, when: date, reason: str) -> dict[str, Any]:
     """Add a day the partnership is closed, so no deadline counts it as a working day."""
     _require_admin(actor)
@@ -134,6 +135,7 @@ def add_closure_day(actor: dict[str, Any] | None, when: date, reason: str) -> di
     return added
 
 
+@transactional
 def remove_closure_day(actor: dict[str, Any] | None, closure_id: str) -> dict[str, Any]:
     """Remove a closure day, so that day counts as a working day again."""
     _require_admin(actor)
@@ -156,6 +158,7 @@ def start_is_day_zero() -> bool:
     return bool(get_store().get_setting(DAY_ZERO_SETTING, True))
 
 
+@transactional
 def set_start_is_day_zero(actor: dict[str, Any] | None, day_zero: bool) -> None:
     """Choose whether the start day counts as day 0 or, when a working day, as day 1."""
     _require_admin(actor)

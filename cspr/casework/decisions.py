@@ -8,7 +8,7 @@ from typing import Any
 from cspr import audit
 from cspr.auth.roles import ADMIN, PARTNERS
 from cspr.exceptions import Forbidden, Refused
-from cspr.storage import get_store
+from cspr.storage import get_store, transactional
 
 RULE_SETTING = "casework.decision_rule"
 SIGNOFF_SETTING = "casework.signoffs_required"
@@ -52,6 +52,7 @@ def signoffs_required() -> int:
     return int(value) if value in (1, 2, 3) else 3
 
 
+@transactional
 def set_rules(actor: dict[str, Any], rule: str, signoffs: int) -> None:
     """Change the decision rule and the number of sign-offs a rapid review needs."""
     if actor.get("role") != ADMIN:

@@ -29,7 +29,7 @@ from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
 from cspr.formengine.validation import validate_submission
-from cspr.storage import NotFound, get_store
+from cspr.storage import NotFound, get_store, transactional
 
 # Printed with the accounts at the end of the run; the demo is for exploring, not for real work.
 DEMO_PASSWORD = "demo passphrase for exampleshire"  # nosec B105
@@ -496,6 +496,7 @@ def _run_case(people: dict[str, dict[str, Any]], plan: CasePlan) -> dict[str, An
     return final
 
 
+@transactional
 def _withdraw_demo_mail() -> int:
     """Drop the emails the demo's own events queued: they would go to invented addresses."""
     from cspr.mail.outbox import OUTBOX

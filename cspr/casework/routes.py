@@ -24,6 +24,7 @@ from cspr.casework.calendar_settings import read_date
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
+from cspr.signals import form_sent
 from cspr.storage import NotFound, get_store
 
 bp = Blueprint("cases", __name__)
@@ -234,8 +235,8 @@ def dashboard() -> ResponseReturnValue:
 def init_app(app: Any) -> None:
     """Register the case pages and the hook that opens cases from referrals."""
     app.register_blueprint(bp)
-    if cases.on_submitted not in form_ops.SUBMITTED_HOOKS:
-        form_ops.SUBMITTED_HOOKS.append(cases.on_submitted)
+    # Signals belong to the process, not the app; connecting the same function again is a no-op.
+    form_sent.connect(cases.on_form_sent)
     from cspr.casework import demo  # the `flask --app app demo` command
 
     demo.init_app(app)

@@ -22,7 +22,8 @@ from typing import IO, Any
 
 from flask import Flask, current_app
 
-from cspr.storage import get_store
+from cspr.storage import get_store, transactional
+from cspr.storage.flask_app import opens_store_at_start
 from cspr.storage.fsutil import make_private_dir, replace_file, temp_path_for
 
 JOBS = "export_jobs"
@@ -105,8 +106,7 @@ class JobRunner:
 
     def submit(self, user: dict[str, Any], export: Export) -> dict[str, Any]:
         """Record a queued job for the user and hand it to the worker thread."""
-        job = get_store().insert(
-            JOBS,
+        job = _insert_job(
             {
                 "user_id": user["id"],
                 "kind": export.kind,
@@ -117,7 +117,7 @@ class JobRunner:
                 "rows_done": 0,
                 "status": "queued",
                 "worker": {"pid": os.getpid(), "token": PROCESS_TOKEN},
-            },
+            }
         )
         self.queue.put((job["id"], export))
         with self._lock:
@@ -141,16 +141,27 @@ class JobRunner:
                 self.queue.task_done()
 
 
+@transactional
+def _insert_job(fields: dict[str, Any]) -> dict[str, Any]:
+    """Store a new job record."""
+    return get_store().insert(JOBS, fields)
+
+
+@transactional
+def _record(job_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Record how a job is going (only its own worker thread writes it)."""
+    return get_store().update(JOBS, job_id, fields)
+
+
 def run_job(job_id: str, export: Export) -> None:
     """Make one job's file, keeping its record up to date; any fault marks it failed."""
-    store = get_store()
-    job = store.update(JOBS, job_id, {"status": "running", "started_at": _now()})
+    job = _record(job_id, {"status": "running", "started_at": _now()})
     last = time.monotonic()
 
     def progress(done: int) -> None:
         nonlocal last
         if time.monotonic() - last >= PROGRESS_EVERY_SECONDS:
-            store.update(JOBS, job_id, {"rows_done": done})
+            _record(job_id, {"rows_done": done})
             last = time.monotonic()
 
     path = result_path(job)
@@ -158,10 +169,9 @@ def run_job(job_id: str, export: Export) -> None:
         rows = write_result(path, export, progress)
     except Exception:
         current_app.logger.exception("Export job %s could not be made", job_id)
-        store.update(JOBS, job_id, {"status": "failed", "error": FAILED, "finished_at": _now()})
+        _record(job_id, {"status": "failed", "error": FAILED, "finished_at": _now()})
         return
-    store.update(
-        JOBS,
+    _record(
         job_id,
         {"status": "done", "rows_done": rows, "size": path.stat().st_size, "finished_at": _now()},
     )
@@ -186,10 +196,12 @@ def clean_up(max_age: timedelta) -> int:
     """Delete finished files and job records older than max_age; return how many went."""
     store = get_store()
     cutoff = (datetime.now(UTC) - max_age).isoformat(timespec="seconds")
-    old = store.find(JOBS, predicate=lambda j: str(j.get("created_at", "")) < cutoff)
+    with store.transaction():
+        old = store.find(JOBS, predicate=lambda j: str(j.get("created_at", "")) < cutoff)
+        for job in old:
+            store.delete(JOBS, job["id"])
     for job in old:
         result_path(job).unlink(missing_ok=True)
-        store.delete(JOBS, job["id"])
     known = {f"{j['id']}{Path(j['filename']).suffix}" for j in store.find(JOBS)}
     limit = time.time() - max_age.total_seconds()
     for entry in results_dir().iterdir():
@@ -214,7 +226,7 @@ def _alive(pid: int) -> bool:
 
 def recover(app: Flask) -> None:
     """Mark jobs that a stopped process left unfinished as failed, so nobody waits forever."""
-    with app.app_context():
+    with app.app_context(), get_store().transaction():
         store = get_store()
         for job in store.find(JOBS, predicate=lambda j: j.get("status") in ("queued", "running")):
             worker = job.get("worker") or {}
@@ -235,4 +247,5 @@ def runner() -> JobRunner:
 def init_app(app: Flask) -> None:
     """Give the app a job runner and fail any jobs a previous run left unfinished."""
     app.extensions[EXTENSION_KEY] = JobRunner(app)
-    recover(app)
+    if opens_store_at_start(app):
+        recover(app)

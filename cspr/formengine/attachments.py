@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from cspr.formengine import messages
 from cspr.formengine.core_types import accepted_extensions, max_size_bytes
-from cspr.storage import get_store
+from cspr.storage import get_store, transactional
 from cspr.storage.fsutil import atomic_write, make_private_dir
 
 TABLE = "attachments"
@@ -71,6 +71,7 @@ def check_upload(field: dict[str, Any], upload: FileStorage) -> tuple[bytes | No
     return content, None
 
 
+@transactional
 def save(
     owner: dict[str, Any], submission_id: str, upload: FileStorage, content: bytes
 ) -> dict[str, Any]:

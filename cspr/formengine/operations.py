@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,20 +11,14 @@ from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import registry
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.validation import SubmissionErrors, clean_answers, validate_submission
-from cspr.storage import NotFound, get_store
+from cspr.signals import form_sent
+from cspr.storage import NotFound, get_store, within_transaction
 
 SUBMISSIONS = "submissions"
 REFERENCE_PREFIX = "SUB"
 CASE_ROLES = {BUSINESS_UNIT, PARTNER, CHAIR}
 DECLARATION_MISSING = "Confirm the declaration before you send the form"
-# Called with (user, submission) after a form is sent; casework uses it to open and update cases.
-SUBMITTED_HOOKS: list[Callable[[dict[str, Any], dict[str, Any]], None]] = []
-
-
-def _after_sending(user: dict[str, Any], sent: dict[str, Any]) -> None:
-    """Let other capabilities react to a sent form."""
-    for hook in SUBMITTED_HOOKS:
-        hook(user, sent)
+ALREADY_SENT = "This form has already been sent and cannot be changed"
 
 
 def today() -> date:
@@ -98,30 +91,52 @@ def start_draft(
     """Begin a draft on the live version, prefilled from a linked submission the user may see."""
     definition = _live_or_refuse(user, form_id)
     answers: dict[str, Any] = {}
-    if linked_id:
-        try:
-            linked = get_submission(user, linked_id, action="")
-        except Forbidden as hidden:
-            raise NotFound(linked_id) from hidden  # never reveal that someone else's exists
-        if linked["status"] != "submitted":
-            raise Refused("Only a sent form can be used to fill in another")
-        answers = prefilled_answers(definition, linked)
-    draft = get_store().insert(
-        SUBMISSIONS,
-        {
-            "form_id": definition.id,
-            "form_version": definition.version,
-            "form_title": definition.title,
-            "status": "draft",
-            "answers": answers,
-            "owner_id": user["id"],
-            "agency_id": user.get("agency_id"),
-            "reference": None,
-            "linked_submission_id": linked_id,
-            "case_id": case_id,
-        },
-    )
-    details = {"form": form_id, "linked": linked_id, "prefilled": sorted(answers)}
+    store = get_store()
+    with store.transaction():
+        if linked_id:
+            try:
+                linked = get_submission(user, linked_id, action="")
+            except Forbidden as hidden:
+                raise NotFound(linked_id) from hidden  # never reveal that someone else's exists
+            if linked["status"] != "submitted":
+                raise Refused("Only a sent form can be used to fill in another")
+            answers = prefilled_answers(definition, linked)
+        return _insert_draft(
+            user, _new_submission(user, definition, answers, linked_id, case_id)
+        )
+
+
+def _new_submission(
+    user: dict[str, Any],
+    definition: FormDefinition,
+    answers: dict[str, Any],
+    linked_id: str | None,
+    case_id: str | None,
+) -> dict[str, Any]:
+    """Return a new draft's fields."""
+    return {
+        "form_id": definition.id,
+        "form_version": definition.version,
+        "form_title": definition.title,
+        "status": "draft",
+        "answers": answers,
+        "owner_id": user["id"],
+        "agency_id": user.get("agency_id"),
+        "reference": None,
+        "linked_submission_id": linked_id,
+        "case_id": case_id,
+    }
+
+
+@within_transaction
+def _insert_draft(user: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """Store a new draft and audit it (inside the caller's transaction)."""
+    draft = get_store().insert(SUBMISSIONS, fields)
+    details = {
+        "form": fields["form_id"],
+        "linked": fields["linked_submission_id"],
+        "prefilled": sorted(fields["answers"]),
+    }
     audit.record("create", "draft", draft["id"], details=details, user=user)
     return draft
 
@@ -155,7 +170,7 @@ def _own_draft(user: dict[str, Any], submission_id: str) -> dict[str, Any]:
     if draft["owner_id"] != user["id"]:
         raise Forbidden(submission_id)
     if draft["status"] != "draft":
-        raise Refused("This form has already been sent and cannot be changed")
+        raise Refused(ALREADY_SENT)
     return draft
 
 
@@ -163,25 +178,27 @@ def save_answers(
     user: dict[str, Any], submission_id: str, answers: dict[str, Any]
 ) -> dict[str, Any]:
     """Merge one page's answers into the user's draft (blank answers remove earlier ones)."""
-    _own_draft(user, submission_id)
-
-    def merge(draft: dict[str, Any]) -> dict[str, Any]:
+    store = get_store()
+    with store.transaction():
+        draft = _own_draft(user, submission_id)
         merged = {**draft.get("answers", {}), **answers}
-        draft["answers"] = {k: v for k, v in merged.items() if v not in (None, "", [], {})}
-        return draft
-
-    saved = get_store().update(SUBMISSIONS, submission_id, merge)
-    audit.record("update", "draft", submission_id, details={"fields": sorted(answers)}, user=user)
-    return saved
+        clean = {k: v for k, v in merged.items() if v not in (None, "", [], {})}
+        saved = store.update(SUBMISSIONS, submission_id, {"answers": clean})
+        details = {"fields": sorted(answers)}
+        audit.record("update", "draft", submission_id, details=details, user=user)
+        return saved
 
 
 def discard_draft(user: dict[str, Any], submission_id: str) -> None:
     """Delete the user's own draft."""
-    _own_draft(user, submission_id)
-    get_store().delete(SUBMISSIONS, submission_id)
-    audit.record("delete", "draft", submission_id, user=user)
+    store = get_store()
+    with store.transaction():
+        _own_draft(user, submission_id)
+        store.delete(SUBMISSIONS, submission_id)
+        audit.record("delete", "draft", submission_id, user=user)
 
 
+@within_transaction
 def _reference() -> str:
     """Allocate the next submission reference, like SUB-2026-0042."""
     return get_store().next_reference(REFERENCE_PREFIX, today().year)
@@ -191,29 +208,41 @@ def submit_draft(
     user: dict[str, Any], submission_id: str, declared: bool
 ) -> tuple[dict[str, Any] | None, SubmissionErrors]:
     """Check the whole draft and send it; return (submission, {}) or (None, errors)."""
-    draft = _own_draft(user, submission_id)
-    definition = definition_of(draft)
-    clean, errors = validate_submission(definition, draft["answers"], today())
-    if definition.declaration and not declared:
-        errors["declaration"] = DECLARATION_MISSING
-    if errors:
-        return None, errors
-    sent = get_store().update(
-        SUBMISSIONS,
-        submission_id,
-        {
-            "status": "submitted",
-            "answers": clean,
-            "reference": _reference(),
-            "submitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "declared": bool(definition.declaration),
-        },
-    )
-    audit.record(
-        "submit", "submission", submission_id, details={"form": draft["form_id"]}, user=user
-    )
-    _after_sending(user, sent)
-    return sent, {}
+    # Draft -> sent happens once: under the lock the draft is read again, so of two requests
+    # sending it at the same moment only the first sends it (and opens any case); the other
+    # is refused as already sent.
+    store = get_store()
+    with store.transaction():
+        draft = _own_draft(user, submission_id)
+        definition = definition_of(draft)
+        clean, errors = validate_submission(definition, draft["answers"], today())
+        if definition.declaration and not declared:
+            errors["declaration"] = DECLARATION_MISSING
+        if errors:
+            return None, errors
+        sent = store.update(SUBMISSIONS, submission_id, _sent_fields(definition, clean))
+        audit.record(
+            "submit", "submission", submission_id, details={"form": draft["form_id"]}, user=user
+        )
+        form_sent.send(user, submission=sent)
+        return store.get(SUBMISSIONS, submission_id) or sent, {}
+
+
+def _sent_fields(definition: FormDefinition, clean: dict[str, Any]) -> dict[str, Any]:
+    """Return what a submission holds once sent."""
+    return {
+        "status": "submitted",
+        "answers": clean,
+        "reference": _reference(),
+        "submitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "declared": bool(definition.declaration),
+    }
+
+
+@within_transaction
+def link_to_case(submission_id: str, case_id: str) -> None:
+    """Record which case a sent form belongs to (casework calls it when it opens a case)."""
+    get_store().update(SUBMISSIONS, submission_id, {"case_id": case_id})
 
 
 def submit_answers(
@@ -226,24 +255,13 @@ def submit_answers(
         errors["declaration"] = DECLARATION_MISSING
     if errors:
         return None, errors
-    sent = get_store().insert(
-        SUBMISSIONS,
-        {
-            "form_id": definition.id,
-            "form_version": definition.version,
-            "form_title": definition.title,
-            "status": "submitted",
-            "answers": clean,
-            "owner_id": user["id"],
-            "agency_id": user.get("agency_id"),
-            "reference": _reference(),
-            "submitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "declared": bool(definition.declaration),
-        },
-    )
-    audit.record("submit", "submission", sent["id"], details={"form": form_id}, user=user)
-    _after_sending(user, sent)
-    return sent, {}
+    store = get_store()
+    with store.transaction():
+        sent = store.insert(SUBMISSIONS, {**_new_submission(user, definition, {}, None, None),
+                                          **_sent_fields(definition, clean)})
+        audit.record("submit", "submission", sent["id"], details={"form": form_id}, user=user)
+        form_sent.send(user, submission=sent)
+        return store.get(SUBMISSIONS, sent["id"]) or sent, {}
 
 
 def drafts_of(user: dict[str, Any]) -> list[dict[str, Any]]:

@@ -14,7 +14,8 @@ from cspr.formengine.definitions import (
     load_definition,
     load_directory,
 )
-from cspr.storage import Store, StoreError, get_store
+from cspr.storage import Store, StoreError, get_store, transactional
+from cspr.storage.flask_app import opens_store_at_start
 
 VERSIONS = "form_versions"
 SHIPPED_FORMS = Path(__file__).resolve().parents[2] / "forms"
@@ -62,6 +63,7 @@ def _definition(key: str, data_dir: str, generation: int) -> FormDefinition | No
     return load_definition(record["definition"]) if record else None
 
 
+@transactional
 def forget_cached() -> None:
     """Drop cached versions in every process, after a never-used form's versions are deleted."""
     # Ids may then come back with other content. Worker processes share the store, not this
@@ -110,6 +112,8 @@ def load_errors() -> list[DefinitionError]:
 def init_app(app: Flask) -> None:
     """Sync the shipped forms at start-up, logging (not failing on) invalid definitions."""
     forms_dir = Path(app.config.get("FORMS_DIR") or SHIPPED_FORMS)
+    if not opens_store_at_start(app):
+        return
     with app.app_context():
         errors = sync_shipped(get_store(), forms_dir)
     for error in errors:

@@ -153,6 +153,9 @@ def check(draft_id: str) -> ResponseReturnValue:
                 user, draft_id, declared=request.form.get("declaration") == "yes"
             )
         except Refused as refused:
+            if refused.message == operations.ALREADY_SENT:
+                # A second press of "Send" while the first was sending it: show what was sent.
+                return redirect(url_for("forms.confirmation", submission_id=draft_id))
             flash(refused.message, "error")
             return redirect(url_for("main.home"))
         if sent is not None:

@@ -40,16 +40,12 @@ def init_app(app: Flask) -> None:
             "slow send is never mistaken for a stopped one"
         )
 
-    from cspr.casework.cases import CASE_HOOKS
-    from cspr.formengine.operations import SUBMITTED_HOOKS
     from cspr.mail import admin_routes, cli, notify, reset_routes, sender
+    from cspr.signals import case_changed
 
     sender.mail.init_app(app)
-    # The hook lists belong to the process, not the app: add each hook once.
-    if notify.on_case_change not in CASE_HOOKS:
-        CASE_HOOKS.append(notify.on_case_change)
-    if notify.on_form_sent not in SUBMITTED_HOOKS:
-        SUBMITTED_HOOKS.append(notify.on_form_sent)
+    # Signals belong to the process, not the app; connecting the same function again is a no-op.
+    case_changed.connect(notify.on_case_change)
     app.register_blueprint(admin_routes.bp)
     app.register_blueprint(reset_routes.bp)
     cli.init_app(app)

@@ -17,7 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from cspr import audit
 from cspr.auth.roles import ADMIN
 from cspr.exceptions import Forbidden, Refused
-from cspr.storage import get_store
+from cspr.storage import get_store, transactional
 
 TEMPLATES = "mail_templates"
 VARIABLES: dict[str, str] = {
@@ -216,6 +216,7 @@ def check(subject: str, body: str) -> None:
             raise Refused(problem, field)
 
 
+@transactional
 def save(actor: dict[str, Any], kind: str, subject: str, body: str) -> None:
     """Save an admin's wording for a kind, after checking it."""
     if actor.get("role") != ADMIN:
@@ -234,6 +235,7 @@ def save(actor: dict[str, Any], kind: str, subject: str, body: str) -> None:
     audit.record("update", "email_template", kind, user=actor)
 
 
+@transactional
 def restore_default(actor: dict[str, Any], kind: str) -> None:
     """Go back to the shipped wording for a kind."""
     if actor.get("role") != ADMIN:

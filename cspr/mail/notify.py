@@ -15,7 +15,7 @@ from flask import current_app
 from cspr.auth.operations import USERS
 from cspr.auth.roles import BUSINESS_UNIT, PARTNER
 from cspr.casework import stages
-from cspr.casework.cases import CASES, case_submissions
+from cspr.casework.cases import case_submissions
 from cspr.mail import bodies, outbox
 from cspr.mail.outbox import Recipient
 from cspr.storage import get_store
@@ -24,12 +24,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def never_break_casework(hook: F) -> F:
-    """Log a failure to queue email rather than fail the case change that was already saved."""
+    """Log a failure to queue email rather than fail the case change it reacts to."""
 
     @wraps(hook)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
-            return hook(*args, **kwargs)
+            # A nested transaction: if queuing fails, only its own writes are undone.
+            with get_store().transaction():
+                return hook(*args, **kwargs)
         except Exception:  # noqa: BLE001 - the case change stands; the log tells the admin
             current_app.logger.exception("Could not queue the emails for %s", hook.__name__)
             return None
@@ -97,8 +99,11 @@ def request_signoffs(case: dict[str, Any], rapid_review_id: str) -> list[str]:
 
 @never_break_casework
 def on_case_change(case: dict[str, Any], events: list[dict[str, Any]]) -> None:
-    """Tell people about a new referral, a decision needed or a rapid review to sign off."""
+    """Tell people about a new referral, a decision needed, a rapid review to sign off, and the
+    Panel's response (inside the transaction of the case change)."""
     for event in events:
+        if event.get("kind") == "form":
+            _on_case_form(case, str(event.get("form_id")), str(event.get("submission")))
         if event.get("kind") == "opened":
             key = f"new_referral:{case['id']}"
             notify_case("new_referral", key, case, recipients(BUSINESS_UNIT))
@@ -111,19 +116,12 @@ def on_case_change(case: dict[str, Any], events: list[dict[str, Any]]) -> None:
                 request_signoffs(case, rapid_review["id"])
 
 
-@never_break_casework
-def on_form_sent(user: dict[str, Any], sent: dict[str, Any]) -> None:
+def _on_case_form(case: dict[str, Any], form_id: str, submission_id: str) -> None:
     """Ask for sign-offs when a rapid review is sent; tell partners of the Panel's response."""
-    case_id = sent.get("case_id")
-    if not case_id or sent["form_id"] not in ("rapid_review", "panel_response"):
-        return
-    case = get_store().get(CASES, case_id)
-    if case is None:
-        return
-    if sent["form_id"] == "rapid_review" and case["stage"] == "rapid_review":
-        request_signoffs(case, sent["id"])
-    elif sent["form_id"] == "panel_response":
-        key = f"panel_response:{sent['id']}"
+    if form_id == "rapid_review" and case["stage"] == "rapid_review":
+        request_signoffs(case, submission_id)
+    elif form_id == "panel_response":
+        key = f"panel_response:{submission_id}"
         notify_case("panel_response", key, case, recipients(PARTNER))
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import current_app
 
-from cspr.storage import StoreError, get_store
+from cspr.storage import get_store, transactional, within_transaction
 
 OUTBOX = "mail_outbox"
 KEYS = "mail_keys"
@@ -126,41 +126,33 @@ def queue(
     """Store one message to be sent; a keyed message already stored is returned as it is."""
     store = get_store()
     doc = _new_message(recipient, kind, subject, body, key, reference, reset_request)
-    if key:
-        existing = store.get(OUTBOX, doc["id"])
-        if existing is not None:
-            return existing
-    try:
+    with store.transaction():
+        if key:
+            existing = store.get(OUTBOX, doc["id"])
+            if existing is not None:
+                return existing
         stored = store.insert(OUTBOX, doc)
-    except StoreError:
-        # Another process queued the same keyed message between our look and our write.
-        again = store.get(OUTBOX, doc["id"]) if key else None
-        if again is None:
-            raise
-        return again
-    queued_event.set()
-    return stored
+        store.after_commit(queued_event.set)  # wake the sender once the message is saved
+        return stored
 
 
 def record_key(key: str, kind: str) -> bool:
     """Record an idempotency key before queuing; False when it was fully handled before."""
     store = get_store()
-    found = store.get(KEYS, key)
-    if found is None:
-        try:
+    with store.transaction():
+        found = store.get(KEYS, key)
+        if found is None:
             store.insert(KEYS, {"id": key, "kind": kind, "status": "queuing", "at": time.time()})
             return True
-        except StoreError:
-            found = store.get(KEYS, key)  # another run recorded it first
-            if found is None:
-                raise
-    if found.get("status") == "queued":
-        return False
-    # "queuing": a run recorded the key and stopped before it finished (or is running now).
-    # Keyed message ids make a second queuing harmless, so finish what it started.
-    return time.time() - float(found.get("at", 0)) > STALE_KEY_SECONDS
+        if found.get("status") == "queued":
+            return False
+        # "queuing": a key left by an earlier version that stopped half way (dispatch now
+        # records the key and its messages in one transaction). Keyed message ids make a
+        # second queuing harmless, so finish what it started.
+        return time.time() - float(found.get("at", 0)) > STALE_KEY_SECONDS
 
 
+@within_transaction
 def finish_key(key: str, message_ids: list[str]) -> None:
     """Mark a key's messages as all queued."""
     get_store().update(KEYS, key, {"status": "queued", "messages": message_ids})
@@ -175,25 +167,23 @@ def dispatch(
 ) -> list[str]:
     """Queue one message per recipient for an event, once however often it is seen; new ids."""
     # With nobody to tell, record nothing: a reminder can still reach someone added later.
-    if not recipients or not record_key(key, kind):
+    if not recipients:
         return []
     store = get_store()
-    ids = [message_id_for(key, r.user_id) for r in recipients]
-    docs: list[Mapping[str, Any]] = [
-        _new_message(r, kind, *render(r), key, reference, None)
-        for r, message_id in zip(recipients, ids, strict=True)
-        if store.get(OUTBOX, message_id) is None
-    ]
-    try:
-        store.insert_many(OUTBOX, docs)  # one durable write for them all
-    except StoreError:
-        # Another run queued some of them meanwhile: add the rest one by one.
-        for doc in docs:
-            queue(Recipient(doc["user_id"], doc["to"], ""), kind, doc["subject"], doc["body"],
-                  key, reference)  # fmt: skip
-    queued_event.set()
-    finish_key(key, ids)
-    return [doc["id"] for doc in docs]
+    # The key, the messages and the key's "queued" mark land together, or not at all.
+    with store.transaction():
+        if not record_key(key, kind):
+            return []
+        ids = [message_id_for(key, r.user_id) for r in recipients]
+        docs: list[Mapping[str, Any]] = [
+            _new_message(r, kind, *render(r), key, reference, None)
+            for r, message_id in zip(recipients, ids, strict=True)
+            if store.get(OUTBOX, message_id) is None
+        ]
+        store.insert_many(OUTBOX, docs)
+        finish_key(key, ids)
+        store.after_commit(queued_event.set)
+        return [doc["id"] for doc in docs]
 
 
 # --- Claiming and recording the outcome -------------------------------------------------------
@@ -235,6 +225,7 @@ def claim(message_id: str, sender: str, retry_now: bool = False) -> dict[str, An
         return None
 
 
+@transactional
 def mark_sent(message_id: str) -> None:
     """Record that the mail server accepted the message (one durable write, done at once)."""
 

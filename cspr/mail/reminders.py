@@ -25,7 +25,7 @@ from cspr.casework.calendar_settings import closures
 from cspr.casework.cases import CASES
 from cspr.exceptions import Forbidden, Refused
 from cspr.mail.notify import notify_case, recipients
-from cspr.storage import get_store
+from cspr.storage import get_store, transactional
 
 UK = ZoneInfo("Europe/London")
 DAYS_SETTING = "mail.reminder_working_days"
@@ -54,6 +54,7 @@ def reminder_days() -> int:
     return int(get_store().get_setting(DAYS_SETTING, default))
 
 
+@transactional
 def set_reminder_days(actor: dict[str, Any], days: str) -> int:
     """Change how many working days before a deadline the reminder goes out."""
     if actor.get("role") != ADMIN:

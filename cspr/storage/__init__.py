@@ -3,7 +3,7 @@
 from .audit import AuditLog, AuditVerification
 from .backup import backup, restore
 from .errors import NotFound, StoreCorrupt, StoreError
-from .flask_app import close_store, get_store, init_app
+from .flask_app import close_store, get_store, init_app, transactional, within_transaction
 from .store import Store
 
 __all__ = [
@@ -18,4 +18,6 @@ __all__ = [
     "get_store",
     "init_app",
     "restore",
+    "transactional",
+    "within_transaction",
 ]

@@ -7,21 +7,20 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from .errors import StoreError
 from .fsutil import FILE_MODE, fsync_dir
 from .ids import utc_now
+from .journal import Journal, scan_lines
 from .memory import clone
 
 GENESIS_HASH = "0" * 64
 AUDIT_FILE = "audit.jsonl"
-AUDIT_LOCK_FILE = "audit.lock"
+AUDIT_TABLE = "_audit"  # the store's record of the trail's newest entry
+AUDIT_HEAD = "head"
 _TAIL_WINDOW = 65536
 
 
@@ -56,15 +55,17 @@ class AuditVerification:
 
 
 class AuditLog:
-    """The audit trail file: fsync'd appends under a lock, lazy in-memory copy for queries."""
+    """The audit trail file: a copy of the entries the journal commits, read for queries."""
+
+    # Entries are written into the store's journal, in the same record as the change they
+    # describe (see DurableTables._commit); this file is then appended to, and completed from
+    # the journal if an append was lost. The store keeps the newest entry's number and hash
+    # (its head), so a trail cut short is noticed.
 
     def __init__(self, directory: Path, lock_timeout: float) -> None:
         self.path = directory / AUDIT_FILE
-        self._lock_timeout = lock_timeout
-        self._file_lock = FileLock(
-            directory / AUDIT_LOCK_FILE, timeout=lock_timeout, mode=FILE_MODE, poll_interval=0.001
-        )
         self.thread_lock = threading.RLock()
+        self._core: Any = None  # the DurableTables whose transactions carry our entries
         flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         existed = self.path.exists()
         self._fd = os.open(self.path, flags, FILE_MODE)
@@ -77,26 +78,10 @@ class AuditLog:
         self._entries: list[dict[str, Any]] = []
         self._entries_end = 0
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the cross-process audit lock, then the thread lock (see DurableTables.locked)."""
-        with self.file_locked(), self.thread_lock:
-            yield
-
-    @contextmanager
-    def file_locked(self) -> Iterator[None]:
-        """Hold only the cross-process audit lock (a backup does, so readers carry on)."""
-        try:
-            self._file_lock.acquire()
-        except Timeout as exc:
-            raise StoreError(
-                "The audit trail is busy: another process has held its lock for over "
-                f"{self._lock_timeout:g} seconds. Try again in a moment."
-            ) from exc
-        try:
-            yield
-        finally:
-            self._file_lock.release()
+    def attach(self, core: Any) -> None:
+        """Write entries through this store core's transactions."""
+        self._core = core
+        core.attach_audit(self)
 
     def close(self) -> None:
         """Close the file."""
@@ -138,6 +123,12 @@ class AuditLog:
                 return
             window *= 4
 
+    def tail(self) -> tuple[int, str]:
+        """Return the number and hash of the last whole entry in the file."""
+        with self.thread_lock:
+            self._find_tail()
+            return self._last_seq, self._last_hash
+
     def append(
         self,
         action: str,
@@ -147,40 +138,82 @@ class AuditLog:
         client: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Record one action durably and return the entry as written."""
+        """Record one action, in the open transaction if there is one; return the entry."""
         if not action or not isinstance(action, str):
             raise StoreError("An audit entry needs an action.")
         if not object_type or not isinstance(object_type, str):
             raise StoreError("An audit entry needs an object type.")
-        with self.locked():
-            self._find_tail()
-            entry: dict[str, Any] = {
-                "seq": self._last_seq + 1,
-                "at": utc_now(),
-                "user": user,
-                "action": action,
-                "object_type": object_type,
-                "object_id": object_id,
-                "client": client,
-                "details": details or {},
-                "prev": self._last_hash,
-            }
-            try:
-                entry["hash"] = entry_hash(entry)
-                line = canonical(entry) + b"\n"
-            except (TypeError, ValueError) as exc:
-                raise StoreError(f"The audit details cannot be saved: {exc}") from exc
+        draft: dict[str, Any] = {
+            "at": utc_now(),
+            "user": user,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "client": client,
+            "details": details or {},
+        }
+        try:
+            canonical(draft)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"The audit details cannot be saved: {exc}") from exc
+        if self._core is None:
+            raise StoreError("The audit trail is not open.")
+        with self._core.transaction() as tx:
+            tx.audit.append(draft)
+        return clone(draft)  # numbered and hashed once its transaction has committed
+
+    @staticmethod
+    def chain(drafts: list[dict[str, Any]], head: tuple[int, str]) -> list[dict[str, Any]]:
+        """Number and hash drafts to follow head; the drafts are filled in too."""
+        seq, previous = head
+        entries = []
+        for draft in drafts:
+            seq += 1
+            draft.update(seq=seq, prev=previous)
+            draft.pop("hash", None)
+            draft["hash"] = previous = entry_hash(draft)
+            entries.append(dict(draft))
+        return entries
+
+    def write_entries(self, entries: list[dict[str, Any]], sync: bool, quiet: bool) -> None:
+        """Append whole entries to the file (caller holds the store's write lock)."""
+        with self.thread_lock:
             fd = self._fd_open()
+            self._find_tail()
+            data = b"".join(canonical(entry) + b"\n" for entry in entries)
             try:
                 # Bytes past the last whole line are a torn line from a killed writer.
                 os.ftruncate(fd, self._end)
-                os.write(fd, line)
-                os.fdatasync(fd)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                if sync:
+                    os.fdatasync(fd)
             except OSError as exc:
+                self._end = -1  # look again next time
+                if quiet:
+                    return  # the journal holds the entries; catch_up writes them later
                 raise StoreError(f"Could not save to {self.path}: {exc.strerror}") from exc
-            self._end += len(line)
-            self._last_seq, self._last_hash = entry["seq"], entry["hash"]
-            return clone(entry)
+            if entries:
+                self._end += len(data)
+                self._last_seq, self._last_hash = entries[-1]["seq"], entries[-1]["hash"]
+
+    def catch_up(
+        self, head: tuple[int, str], journal: Journal, sync: bool = False, quiet: bool = False
+    ) -> None:
+        """Copy into the file the journal's entries that it lacks (caller holds the lock)."""
+        last, _ = self.tail()
+        missing: list[dict[str, Any]] = []
+        if last < head[0]:
+            data = journal.read_range(journal.header_end, journal.offset)
+            for record in scan_lines(data, journal.path, 2).records:
+                found = record.get("audit")
+                if isinstance(found, list):
+                    missing += [e for e in found if isinstance(e, dict) and e.get("seq", 0) > last]
+            if not missing or missing[0].get("seq") != last + 1:
+                missing = []  # cut short beyond what the journal holds: verify() reports it
+        if missing or sync:
+            self.write_entries(missing, sync=sync, quiet=quiet)
 
     def _refresh(self) -> None:
         """Read entries appended since we last looked (ours or other processes')."""
@@ -255,10 +288,16 @@ class AuditLog:
             selected = self._select(user, action, object_type, object_id, since, until, False)
             return sum(1 for _ in selected)
 
-    def verify(self) -> AuditVerification:
-        """Re-read the file from disk and check every entry's hash and link to the one before."""
+    def verify(
+        self, head: tuple[int, str] | None = None, anchor: tuple[int, str] | None = None
+    ) -> AuditVerification:
+        """Check every entry's hash and link, and that the trail reaches head and anchor."""
+        # head is what the data store records as the newest entry; anchor is a (seq, hash)
+        # pair kept elsewhere, such as a backup's signed manifest. Either one notices a trail
+        # whose newest entries were cut off, which the chain alone cannot.
         previous = GENESIS_HASH
         checked = 0
+        anchored: str | None = None
         with open(self.path, "rb") as handle:
             for raw in handle:
                 expected = checked + 1
@@ -271,6 +310,24 @@ class AuditLog:
                 assert entry is not None  # nosec B101  # _problem rejects None
                 previous = str(entry["hash"])
                 checked += 1
+                if anchor is not None and checked == anchor[0]:
+                    anchored = previous
+        for name, point in (("the data store", head), ("the backup", anchor)):
+            if point is None:
+                continue
+            if checked < point[0]:
+                cut = point[0] - checked
+                return AuditVerification(
+                    False, checked, checked + 1,
+                    f"the trail ends at entry {checked}, but {name} records {point[0]} entries: "
+                    f"the newest {cut} {'entry has' if cut == 1 else 'entries have'} been removed",
+                )
+            seen = anchored if point is anchor else previous if checked == point[0] else None
+            if seen is not None and seen != point[1]:
+                return AuditVerification(
+                    False, checked, point[0],
+                    f"entry {point[0]} is not the entry {name} records",
+                )
         return AuditVerification(True, checked, None, f"{checked} entries checked")
 
     @staticmethod

@@ -27,6 +27,7 @@ from .fsutil import (
     temp_path_for,
 )
 from .ids import utc_now
+from .signing import SIGNATURE_NAME, check, sign
 from .store import OPEN_LOCK_FILE, STORE_SUBDIR, Store
 
 MANIFEST_NAME = "MANIFEST.json"
@@ -37,8 +38,8 @@ MAX_MEMBERS = 1_000_000
 MAX_MANIFEST_BYTES = 256 * 1024**2
 _CHUNK = 1024 * 1024
 _LOCK_FILES = {WRITE_LOCK_FILE, COMPACT_LOCK_FILE, OPEN_LOCK_FILE, "audit.lock"}
-# The app makes a secret key at start-up, even for `flask restore` on a new machine: that
-# alone is not data, and the backup's own key replaces it.
+# The session-signing key is never backed up: a restored server makes a new one (which signs
+# everyone out), so a stolen backup cannot forge sessions. Alone it is not data either.
 _NOT_DATA_ALONE = {"secret_key"}
 # Finished exports are short-lived copies of data already in the store: not worth backing up.
 _TEMPORARY_FOLDERS = {"exports"}
@@ -50,6 +51,8 @@ def _is_skipped(relative: PurePosixPath) -> bool:
     if name.startswith(".") and name.endswith(TEMP_SUFFIX):
         return True
     if relative.parts and relative.parts[0] in _TEMPORARY_FOLDERS:
+        return True
+    if relative.as_posix() in _NOT_DATA_ALONE:
         return True
     return relative.parent == PurePosixPath(STORE_SUBDIR) and name in _LOCK_FILES
 
@@ -89,33 +92,36 @@ class _HashingReader(io.RawIOBase):
         return data
 
 
-def backup(store: Store, path: str | Path) -> dict[str, Any]:
-    """Write a .tar.gz of the whole data directory, with a manifest of SHA-256 sums."""
+def backup(store: Store, path: str | Path, key: bytes) -> dict[str, Any]:
+    """Write a .tar.gz of the data directory, with a manifest of SHA-256 sums signed by key."""
     try:
-        return _backup(store, Path(path).absolute())
+        return _backup(store, Path(path).absolute(), key)
     except OSError as exc:
         raise StoreError(f"Could not write the backup to {path}: {exc}") from exc
 
 
-def _backup(store: Store, target: Path) -> dict[str, Any]:
+def _backup(store: Store, target: Path, key: bytes) -> dict[str, Any]:
     if target.resolve().is_relative_to(store.data_dir.resolve()):
         raise StoreError("Save the backup outside the data directory it is a copy of.")
     make_private_dir(target.parent)
     core = store.core
     # Writers wait while the archive is made, so the store, the audit trail and the other
     # files all show one moment; compacting first makes restore fast.
-    with core.exclusive(), store.audit.file_locked():
+    with core.exclusive():
         core.compact_exclusive()
+        head = core.stored_audit_head() or store.audit.tail()
         temp = temp_path_for(target)
         try:
-            manifest = _write_archive(store.data_dir, temp)
+            manifest = _write_archive(store.data_dir, temp, key, head)
             replace_file(temp, target)
         finally:
             temp.unlink(missing_ok=True)
     return manifest
 
 
-def _write_archive(data_dir: Path, temp: Path) -> dict[str, Any]:
+def _write_archive(
+    data_dir: Path, temp: Path, key: bytes, audit_head: tuple[int, str]
+) -> dict[str, Any]:
     directories, files = _walk(data_dir)
     entries: dict[str, dict[str, Any]] = {}
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
@@ -136,7 +142,9 @@ def _write_archive(data_dir: Path, temp: Path) -> dict[str, Any]:
                 entries[relative] = {"sha256": reader.sha256.hexdigest(), "size": size}
             manifest = {
                 "format": BACKUP_KIND,
-                "version": 1,
+                "version": 2,
+                # Where the audit trail stood: `audit verify --backup` notices entries cut later.
+                "audit_head": {"seq": audit_head[0], "hash": audit_head[1]},
                 "created_at": utc_now(),
                 "directories": directories,
                 "files": entries,
@@ -144,9 +152,10 @@ def _write_archive(data_dir: Path, temp: Path) -> dict[str, Any]:
                 "total_bytes": sum(entry["size"] for entry in entries.values()),
             }
             body = json.dumps(manifest, indent=1, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST_NAME)
-            info.size, info.mode = len(body), FILE_MODE
-            tar.addfile(info, io.BytesIO(body))
+            for name, content in ((MANIFEST_NAME, body), (SIGNATURE_NAME, sign(body, key))):
+                info = tarfile.TarInfo(name)
+                info.size, info.mode = len(content), FILE_MODE
+                tar.addfile(info, io.BytesIO(content))
         raw.flush()
         os.fsync(raw.fileno())
     return manifest
@@ -161,7 +170,7 @@ def _damaged(path: Path, problem: str) -> StoreError:
 
 def _member_path(path: Path, name: str) -> str | None:
     """Return a data member's relative path (None for the manifest); refuse unsafe names."""
-    if name == MANIFEST_NAME:
+    if name in (MANIFEST_NAME, SIGNATURE_NAME):
         return None
     parts = PurePosixPath(name).parts
     if (
@@ -174,11 +183,11 @@ def _member_path(path: Path, name: str) -> str | None:
     return "/".join(parts[1:])
 
 
-def _read_members(path: Path, destination: Path | None) -> dict[str, Any]:
+def _read_members(path: Path, destination: Path | None, key: bytes) -> dict[str, Any]:
     """Stream through the archive, hashing (and, given a destination, writing) every file."""
     found: dict[str, dict[str, Any]] = {}
     directories: set[str] = set()
-    manifest_body: bytes | None = None
+    tops: dict[str, bytes] = {}
     total = 0
     try:
         with tarfile.open(path, mode="r|gz") as tar:
@@ -186,12 +195,12 @@ def _read_members(path: Path, destination: Path | None) -> dict[str, Any]:
                 if count > MAX_MEMBERS:
                     raise _damaged(path, "it holds too many files")
                 relative = _member_path(path, member.name)
-                if relative in found or relative in directories:
+                if relative in found or relative in directories or member.name in tops:
                     raise _damaged(path, f"it holds {member.name} twice")
                 if relative is None:
                     if not member.isreg() or member.size > MAX_MANIFEST_BYTES:
                         raise _damaged(path, "its manifest is not a plain file")
-                    manifest_body = _read_all(tar, member)
+                    tops[member.name] = _read_all(tar, member)
                 elif member.isdir():
                     directories.add(relative)
                     if destination is not None:
@@ -205,8 +214,12 @@ def _read_members(path: Path, destination: Path | None) -> dict[str, Any]:
                     raise _damaged(path, f"it contains a link or device ({member.name})")
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise _damaged(path, f"it is damaged or incomplete ({exc})") from exc
+    manifest_body = tops.get(MANIFEST_NAME)
     if manifest_body is None:
         raise _damaged(path, "it has no manifest")
+    problem = check(manifest_body, tops.get(SIGNATURE_NAME), key)
+    if problem:
+        raise _damaged(path, problem)
     return _check_manifest(path, manifest_body, found, directories)
 
 
@@ -266,6 +279,11 @@ def _check_manifest(
     return manifest
 
 
+def read_manifest(path: str | Path, key: bytes) -> dict[str, Any]:
+    """Check a backup completely, signature included, and return its manifest."""
+    return _read_members(Path(path).absolute(), None, key)
+
+
 def _has_data(data_dir: Path) -> bool:
     """Tell whether data_dir holds anything beyond what opening an empty store creates."""
     if not data_dir.exists():
@@ -308,15 +326,17 @@ def _not_in_use(data_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def restore(path: str | Path, data_dir: str | Path, force: bool = False) -> dict[str, Any]:
-    """Check a backup completely, then put its content in data_dir (moving old data aside)."""
+def restore(
+    path: str | Path, data_dir: str | Path, key: bytes, force: bool = False
+) -> dict[str, Any]:
+    """Check a backup and its signature completely, then put it in data_dir (old data aside)."""
     try:
-        return _restore(Path(path).absolute(), Path(data_dir).absolute(), force)
+        return _restore(Path(path).absolute(), Path(data_dir).absolute(), key, force)
     except OSError as exc:
         raise StoreError(f"Could not restore into {data_dir}: {exc}") from exc
 
 
-def _restore(archive: Path, target: Path, force: bool) -> dict[str, Any]:
+def _restore(archive: Path, target: Path, key: bytes, force: bool) -> dict[str, Any]:
     if not archive.is_file():
         raise StoreError(f"There is no backup file at {archive}.")
     with _not_in_use(target):
@@ -325,12 +345,12 @@ def _restore(archive: Path, target: Path, force: bool) -> dict[str, Any]:
                 f"{target} already holds data. To replace it, run restore again with --force "
                 "(the current data will be moved aside, not deleted)."
             )
-        manifest = _read_members(archive, None)
+        manifest = _read_members(archive, None, key)
         make_private_dir(target.parent)
         staging = temp_path_for(target)
         os.mkdir(staging, DIR_MODE)
         try:
-            _read_members(archive, staging)
+            _read_members(archive, staging, key)
             for directory in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
                 fsync_dir(directory)
             try:

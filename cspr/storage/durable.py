@@ -13,11 +13,13 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from . import snapshot
+from .audit import AUDIT_HEAD, AUDIT_TABLE, GENESIS_HASH, AuditLog
 from .errors import StoreCorrupt, StoreError
 from .fsutil import FILE_MODE, remove_temp_files
 from .ids import new_id, utc_now
 from .journal import FORMAT_VERSION, JOURNAL_KIND, Journal, encode_record
 from .memory import MemoryTables
+from .transaction import Op, Transaction
 
 SNAPSHOT_FILE = "snapshot.json"
 JOURNAL_FILE = "journal.jsonl"
@@ -25,7 +27,6 @@ WRITE_LOCK_FILE = "write.lock"
 COMPACT_LOCK_FILE = "compact.lock"
 _CHECK_LEN = 17  # checksum and space before each journal line's JSON
 
-Op = list[Any]  # ["put", table, id, doc] or ["del", table, id]
 
 
 @contextmanager
@@ -69,6 +70,8 @@ class DurableTables:
         self._auto_compact_bytes = auto_compact_bytes
         self._compactor: threading.Thread | None = None
         self.memory = MemoryTables()
+        self._local = threading.local()  # the transaction each thread has open
+        self._audit_sink: AuditLog | None = None
         self._journal: Journal | None = None
         self._seq = 0
         self._snapshot_size = 0
@@ -227,26 +230,117 @@ class DurableTables:
 
     # -- writing ---------------------------------------------------------------------
 
-    def write(self, build: Callable[[], tuple[list[Op], Callable[[], Any]]]) -> Any:
-        """Under the lock and up to date: build ops, journal them durably, apply, finish."""
+    def current(self) -> Transaction | None:
+        """Return the transaction this thread has open, if any."""
+        tx: Transaction | None = getattr(self._local, "tx", None)
+        return tx
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Read, check and write under the lock; everything lands as one record, or nothing."""
+        outer = self.current()
+        if outer is not None:
+            # Nested: join the open transaction, undoing only our part if we fail.
+            point = outer.savepoint()
+            try:
+                yield outer
+            except BaseException:
+                outer.rollback(self.memory, point)
+                raise
+            return
+        tx = Transaction()
         with self.locked():
             self._sync(locked=True)
-            ops, finish = build()
-            if ops:
-                try:
-                    line = encode_record({"seq": self._seq + 1, "ops": ops})
-                except (TypeError, ValueError) as exc:
-                    raise StoreError(f"This data cannot be saved: {exc}") from exc
-                # Apply what was written, parsed back, so memory equals what a restart sees.
-                stored = json.loads(line[_CHECK_LEN:])
-                self.journal.append(line, 1)
-                for op in stored["ops"]:
-                    self._apply_op(self.memory, op, self.journal_path, self.journal.line_count)
-                self._seq += 1
-            result = finish()
-        if ops:
+            self._local.tx = tx
+            try:
+                yield tx
+                if not tx.committed:
+                    self._commit(tx)
+            except BaseException:
+                if not tx.committed:
+                    tx.rollback(self.memory)
+                raise
+            finally:
+                self._local.tx = None
+        if not tx.is_empty():
             self._maybe_compact_in_background()
-        return result
+        for action in tx.after:
+            action()
+
+    def write(self, build: Callable[[], tuple[list[Op], Callable[[], Any]]]) -> Any:
+        """Build ops under the lock, up to date, and stage them in this thread's transaction."""
+        alone = self.current() is None
+        with self.transaction() as tx:
+            ops, finish = build()
+            tx.stage(self.memory, ops)
+            if alone:
+                # On its own, commit first: the result then shows what was stored, parsed back.
+                self._commit(tx)
+            return finish()
+
+    def _commit(self, tx: Transaction) -> None:
+        """Journal the staged ops and audit entries durably as one record (lock held)."""
+        if tx.is_empty():
+            tx.committed = True
+            return
+        ops = list(tx.ops)
+        record: dict[str, Any] = {"seq": self._seq + 1, "ops": ops}
+        sink = self._audit_sink
+        if tx.audit:
+            if sink is None:
+                raise StoreError("The audit trail is not open.")
+            head = self._audit_head()
+            sink.catch_up(head, self.journal)
+            record["audit"] = sink.chain(tx.audit, head)
+            last = record["audit"][-1]
+            ops.append(["put", AUDIT_TABLE, AUDIT_HEAD, {"seq": last["seq"], "hash": last["hash"]}])
+        try:
+            line = encode_record(record)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"This data cannot be saved: {exc}") from exc
+        # Apply what was written, parsed back, so memory equals what a restart sees.
+        stored = json.loads(line[_CHECK_LEN:])
+        self.journal.append(line, 1)
+        tx.committed = True
+        for op in stored["ops"]:
+            self._apply_op(self.memory, op, self.journal_path, self.journal.line_count)
+        self._seq += 1
+        if sink is not None and tx.audit:
+            # The journal already holds the entries: the audit file is a copy that catch_up
+            # completes if this append is lost, so it needs no fsync of its own here.
+            sink.write_entries(record["audit"], sync=False, quiet=True)
+
+    # -- the audit trail's head ------------------------------------------------------
+
+    def attach_audit(self, sink: AuditLog) -> None:
+        """Give the core the audit file it keeps in step with the journal."""
+        self._audit_sink = sink
+        with self.locked():
+            self._sync(locked=True)
+            sink.catch_up(self._audit_head(), self.journal, quiet=True)
+
+    def _audit_head(self) -> tuple[int, str]:
+        """Return the sequence number and hash that the next audit entry follows on from."""
+        head = self.memory.get(AUDIT_TABLE, AUDIT_HEAD)
+        stored = (int(head["seq"]), str(head["hash"])) if head else (0, GENESIS_HASH)
+        # A store from before the head was kept has only the file: its tail is the head then.
+        file_tail = self._audit_sink.tail() if self._audit_sink is not None else stored
+        return file_tail if file_tail[0] > stored[0] else stored
+
+    def audit_head(self) -> tuple[int, str]:
+        """Return the newest audit entry's sequence number and hash, as the store records it."""
+        self.refresh()
+        with self.thread_lock:
+            return self._audit_head()
+
+    def audit_head_locked(self) -> tuple[int, str]:
+        """Return the audit head while the caller holds the lock."""
+        return self._audit_head()
+
+    def stored_audit_head(self) -> tuple[int, str] | None:
+        """Return the head the store itself records (None for a store older than heads)."""
+        head = self.memory.get(AUDIT_TABLE, AUDIT_HEAD)
+        return (int(head["seq"]), str(head["hash"])) if head else None
 
     # -- compaction -------------------------------------------------------------------
 
@@ -307,6 +401,9 @@ class DurableTables:
                 journal = self.journal
                 if journal.journal_id != journal_id:
                     return
+                if self._audit_sink is not None:
+                    # The old journal's audit entries must be safe in the audit file first.
+                    self._audit_sink.catch_up(self._audit_head(), journal, sync=True)
                 snapshot.install(temp, self.snapshot_path)
                 tail = journal.read_range(offset, journal.offset)
                 new_header = self._journal_header(snapshot_id, journal_id, offset, len(tail))

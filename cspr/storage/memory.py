@@ -171,6 +171,16 @@ class MemoryTables:
         del self._positions[name][doc_id]
         table.remove(doc_ids=[doc_id])  # type: ignore[list-item]  # str ids
 
+    def position(self, name: str, doc_id: str) -> int | None:
+        """Return where a document stands in its table's stored order."""
+        return self._positions.get(name, {}).get(doc_id)
+
+    def restore(self, name: str, doc_id: str, doc: Doc, position: int | None) -> None:
+        """Put a document back as it was, in its old place (a rolled-back transaction)."""
+        self.put(name, doc_id, doc)
+        if position is not None:
+            self._positions[name][doc_id] = position
+
     def view(self) -> Tables:
         """Return a frozen view: new dicts per table sharing documents, which are never mutated."""
         return {name: dict(self.table(name).raw()) for name in self.names()}

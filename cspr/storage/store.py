@@ -5,11 +5,12 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .audit import AuditLog
+from .audit import AuditLog, AuditVerification
 from .durable import DurableTables, Op
 from .errors import NotFound, StoreError
 from .fsutil import FILE_MODE, make_private_dir
@@ -55,6 +56,7 @@ class Store:
             fcntl.flock(self._open_fd, fcntl.LOCK_SH)
             self._core = DurableTables(self.directory, lock_timeout, auto_compact_bytes)
             self.audit = AuditLog(self.directory, lock_timeout)
+            self.audit.attach(self._core)
         except BaseException:
             os.close(self._open_fd)
             raise
@@ -90,6 +92,42 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         """Close the store."""
         self.close()
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Hold the lock while a change reads, checks and writes; it lands whole or not at all."""
+        # Every read inside sees the store as it is under the lock, with the transaction's own
+        # writes; every write and audit entry inside joins it and reaches the journal as one
+        # record when the block ends. An exception undoes everything. Nested blocks join the
+        # open transaction (and undo only their own part if they fail). Keep it short: other
+        # writers, in every process, wait.
+        with self._core.transaction():
+            yield self
+
+    def in_transaction(self) -> bool:
+        """Tell whether this thread has a transaction open."""
+        return self._core.current() is not None
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run action once the open transaction has committed (at once if none is open)."""
+        tx = self._core.current()
+        if tx is None:
+            action()
+        else:
+            tx.after.append(action)
+
+    def verify_audit(self, anchor: tuple[int, str] | None = None) -> AuditVerification:
+        """Check the audit trail's chain, and that none of its newest entries is missing."""
+        with self._core.transaction():
+            self.audit.catch_up(self._core.audit_head_locked(), self._core.journal, sync=True)
+            head = self._core.stored_audit_head()
+        return self.audit.verify(head=head, anchor=anchor)
+
+    def audit_head(self) -> tuple[int, str]:
+        """Return the number and hash of the newest audit entry."""
+        return self._core.audit_head()
 
     # -- documents ----------------------------------------------------------------------
 

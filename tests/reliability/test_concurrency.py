@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cspr.storage import Store, restore
+from cspr.storage.signing import default_key_file, load_key
 from tests.conftest import PASSWORD
 from tests.reliability.test_crash import _load, server_with_token
 
@@ -50,7 +51,8 @@ def test_backup_and_users_create_during_load(tmp_path: Path) -> None:
     # The last backup restores into an empty directory and holds everything acknowledged
     # before it started.
     restored = tmp_path / "restored"
-    restore(tmp_path / "backup2.tar.gz", restored)
+    key = load_key(default_key_file(), restored)  # the key the backup command made
+    restore(tmp_path / "backup2.tar.gz", restored, key)
     with Store.open(restored) as store:
         assert all(store.get("submissions", i) for i in acknowledged[:before_backup])
         assert store.count("users") == 4

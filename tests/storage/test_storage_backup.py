@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tarfile
@@ -13,6 +14,9 @@ from typing import Any
 import pytest
 
 from cspr.storage import Store, StoreError, backup, restore
+from cspr.storage.signing import sign
+
+KEY = bytes(range(32))  # the partnership's backup key, as the commands would load it
 
 
 def _populate(store: Store) -> None:
@@ -41,18 +45,20 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
     _populate(store)
     store.insert("cases", {"n": "after last compaction"})
     archive = tmp_path / "backups" / "b1.tar.gz"
-    manifest = backup(store, archive)
+    manifest = backup(store, archive, KEY)
     assert archive.stat().st_mode & 0o777 == 0o600
     assert {"store/snapshot.json", "store/journal.jsonl", "store/audit.jsonl"} <= set(
         manifest["files"]
     )
-    assert {"files/upload.pdf", "documents/2026/letter.docx", "forms/rapid-review.json",
-            "secret_key"} <= set(manifest["files"])
+    assert {"files/upload.pdf", "documents/2026/letter.docx", "forms/rapid-review.json"} <= set(
+        manifest["files"]
+    )
+    assert "secret_key" not in manifest["files"]  # a restored server makes its own
     assert "templates" in manifest["directories"]
     assert not any(name.endswith(".lock") for name in manifest["files"])
 
     target = tmp_path / "restored"
-    result = restore(archive, target)
+    result = restore(archive, target, KEY)
     assert result["files"] == manifest["files"] and result["previous_data"] is None
     assert (target / "templates").is_dir()
     assert (target / "files" / "upload.pdf").read_bytes() == b"%PDF-1.7 \x00\xff" * 100
@@ -61,7 +67,7 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
     with Store.open(target) as restored:
         assert _everything(restored) == _everything(store)
         assert restored.audit.verify().ok
-        again = backup(restored, tmp_path / "b2.tar.gz")
+        again = backup(restored, tmp_path / "b2.tar.gz", KEY)
         assert restored.next_reference("CSPR", 2026) == "CSPR-2026-0002"
     assert again["files"] == manifest["files"]  # restore then backup: same content
 
@@ -76,12 +82,12 @@ def test_backup_while_another_process_writes(
     reader.start()
     time.sleep(0.3)
     with Store.open(data_dir) as live:
-        manifest = backup(live, tmp_path / "live.tar.gz")
+        manifest = backup(live, tmp_path / "live.tar.gz", KEY)
         time.sleep(0.2)
     child.kill()
     child.wait()
     reader.join()
-    restore(tmp_path / "live.tar.gz", tmp_path / "restored")
+    restore(tmp_path / "live.tar.gz", tmp_path / "restored", KEY)
     with Store.open(tmp_path / "restored") as restored, Store.open(data_dir) as final:
         saved = {d["id"]: d for d in restored.find("things")}
         now = {d["id"]: d for d in final.find("things")}
@@ -89,14 +95,14 @@ def test_backup_while_another_process_writes(
         # A consistent moment: the backup holds an exact prefix of the writes.
         assert all(now[doc_id]["n"] == doc["n"] for doc_id, doc in saved.items())
         assert sorted(d["n"] for d in saved.values()) == list(range(1, len(saved) + 1))
-        assert backup(restored, tmp_path / "again.tar.gz")["files"] == manifest["files"]
+        assert backup(restored, tmp_path / "again.tar.gz", KEY)["files"] == manifest["files"]
 
 
 def _archive(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     with Store.open(tmp_path / "source") as source:
         _populate(source)
         archive = tmp_path / "good.tar.gz"
-        return archive, backup(source, archive)
+        return archive, backup(source, archive, KEY)
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
@@ -112,7 +118,7 @@ def test_damaged_archive_is_refused_and_nothing_written(tmp_path: Path, damage: 
     archive.write_bytes(bytes(data))
     before = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(StoreError, match="cannot be used.*Nothing was restored"):
-        restore(archive, tmp_path / "target")
+        restore(archive, tmp_path / "target", KEY)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
@@ -143,6 +149,10 @@ def _link(name: str) -> tuple[tarfile.TarInfo, None]:
     return info, None
 
 
+def _drop_member(members: list[Any], name: str) -> None:
+    members[:] = [(member, body) for member, body in members if member.name != name]
+
+
 def _edit_member(members: list[Any], name: str, body: bytes) -> None:
     for number, (member, _) in enumerate(members):
         if member.name == name:
@@ -156,8 +166,9 @@ def _edit_member(members: list[Any], name: str, body: bytes) -> None:
         (lambda m: m.append(_file("/etc/cron.d/x", b"x")), "unsafe name"),
         (lambda m: m.append(_link("data/files/link")), "link or device"),
         (lambda m: m.append(_file("data/extra.txt", b"x")), "not in the manifest"),
-        (lambda m: _edit_member(m, "data/secret_key", b"changed"), "checksum"),
-        (lambda m: m.pop(), "no manifest"),
+        (lambda m: _edit_member(m, "data/files/upload.pdf", b"changed"), "checksum"),
+        (lambda m: _drop_member(m, "MANIFEST.json"), "no manifest"),
+        (lambda m: _drop_member(m, "MANIFEST.sig"), "not signed with a backup key"),
     ],
 )
 def test_unsafe_or_inconsistent_archive_is_refused(
@@ -166,7 +177,7 @@ def test_unsafe_or_inconsistent_archive_is_refused(
     archive, _ = _archive(tmp_path)
     tampered = _tamper(archive, change)
     with pytest.raises(StoreError, match=message):
-        restore(tampered, tmp_path / "target")
+        restore(tampered, tmp_path / "target", KEY)
     assert not (tmp_path / "target").exists()
     assert not (tmp_path / "escape.txt").exists()
 
@@ -175,9 +186,31 @@ def test_manifest_lists_a_missing_file(tmp_path: Path) -> None:
     archive, manifest = _archive(tmp_path)
     manifest["files"]["files/ghost.pdf"] = {"sha256": "0" * 64, "size": 1}
     body = json.dumps(manifest).encode()
-    tampered = _tamper(archive, lambda m: _edit_member(m, "MANIFEST.json", body))
+
+    def resign(members: list[Any]) -> None:  # as only someone holding the key could
+        _edit_member(members, "MANIFEST.json", body)
+        _edit_member(members, "MANIFEST.sig", sign(body, KEY))
+
     with pytest.raises(StoreError, match="missing"):
-        restore(tampered, tmp_path / "target")
+        restore(_tamper(archive, resign), tmp_path / "target", KEY)
+
+
+def test_an_edited_backup_is_refused_without_the_key(tmp_path: Path) -> None:
+    """Someone who can write to a backup makes themselves an administrator and fixes the sums."""
+    archive, manifest = _archive(tmp_path)
+    forged = b'{"tables":{"users":{"x":{"id":"x","role":"admin"}}}}'
+
+    def forge(members: list[Any]) -> None:
+        _edit_member(members, "data/files/upload.pdf", forged)
+        manifest["files"]["files/upload.pdf"] = {
+            "sha256": hashlib.sha256(forged).hexdigest(), "size": len(forged)}
+        _edit_member(members, "MANIFEST.json", json.dumps(manifest).encode())
+
+    with pytest.raises(StoreError, match="changed since it was made.*Nothing was restored"):
+        restore(_tamper(archive, forge), tmp_path / "target", KEY)
+    with pytest.raises(StoreError, match="signed with another backup key"):
+        restore(archive, tmp_path / "target", bytes(32))
+    assert not (tmp_path / "target").exists()
 
 
 def test_restore_refuses_existing_data_unless_forced(tmp_path: Path) -> None:
@@ -186,10 +219,10 @@ def test_restore_refuses_existing_data_unless_forced(tmp_path: Path) -> None:
     with Store.open(target) as existing:
         existing.insert("cases", {"precious": True})
         with pytest.raises(StoreError, match="in use"):
-            restore(archive, target, force=True)
+            restore(archive, target, KEY, force=True)
     with pytest.raises(StoreError, match="already holds data.*--force"):
-        restore(archive, target)
-    result = restore(archive, target, force=True)
+        restore(archive, target, KEY)
+    result = restore(archive, target, KEY, force=True)
     moved = Path(result["previous_data"])
     with Store.open(moved) as old:
         assert old.find_one("cases", {"precious": True})
@@ -201,10 +234,11 @@ def test_restore_into_a_freshly_opened_empty_store(tmp_path: Path) -> None:
     archive, _ = _archive(tmp_path)
     Store.open(tmp_path / "target").close()  # e.g. the server was started once by mistake
     (tmp_path / "target" / "secret_key").write_text("made at start-up")
-    restore(archive, tmp_path / "target")
+    restore(archive, tmp_path / "target", KEY)
     with Store.open(tmp_path / "target") as restored:
         assert restored.count("cases") == 30
-    assert (tmp_path / "target" / "secret_key").read_text() == "not really secret"
+    # Never backed up: the restored server makes a new key, which signs everyone out.
+    assert not (tmp_path / "target" / "secret_key").exists()
 
 
 def test_restore_works_on_a_damaged_store(tmp_path: Path) -> None:
@@ -214,19 +248,19 @@ def test_restore_works_on_a_damaged_store(tmp_path: Path) -> None:
         existing.insert("cases", {})
         existing.compact()
     (target / "store" / "snapshot.json").write_bytes(b"rubbish")
-    restore(archive, target, force=True)
+    restore(archive, target, KEY, force=True)
     with Store.open(target) as restored:
         assert restored.count("cases") == 30
 
 
 def test_backup_inside_the_data_dir_is_refused(store: Store) -> None:
     with pytest.raises(StoreError, match="outside the data directory"):
-        backup(store, store.data_dir / "backup.tar.gz")
+        backup(store, store.data_dir / "backup.tar.gz", KEY)
 
 
 def test_missing_backup_file(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="There is no backup file"):
-        restore(tmp_path / "nope.tar.gz", tmp_path / "target")
+        restore(tmp_path / "nope.tar.gz", tmp_path / "target", KEY)
 
 
 def test_backup_leaves_out_finished_exports(tmp_path: Path) -> None:
@@ -239,7 +273,7 @@ def test_backup_leaves_out_finished_exports(tmp_path: Path) -> None:
         (data / "exports" / "job.xlsx").write_bytes(b"PK\x03\x04 a finished export")
         (data / "files").mkdir(exist_ok=True)
         (data / "files" / "kept.pdf").write_bytes(b"%PDF-1.4")
-        manifest = backup(store, tmp_path / "b.tar.gz")
+        manifest = backup(store, tmp_path / "b.tar.gz", KEY)
     names = " ".join(str(entry) for entry in manifest["files"])
     assert "kept.pdf" in names
     assert "job.xlsx" not in names

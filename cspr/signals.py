@@ -1,0 +1,17 @@
+"""Named signals through which one capability reacts to another's changes.
+
+Each is sent inside the storage transaction of the change it announces, so a receiver's own
+writes (a case opened for a referral, an email queued for a case change) land with that change
+or not at all. Receivers use the store, never anything slow or outside it (no network).
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the acting user (a dict); submission=the sent form, as stored.
+form_sent = _signals.signal("form-sent")
+# sender: the case after the change; events=the timeline entries the change added.
+case_changed = _signals.signal("case-changed")
