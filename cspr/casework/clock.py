@@ -3,9 +3,11 @@
 Pure functions with no Flask and no storage: callers pass the partnership's closure days
 and counting rule (see calendar_settings) so that the same answers come from every caller.
 
-Counting: by default the start day (the day of becoming aware) is day 0 and the deadline
-is the Nth working day after it. With start_is_day_zero=False the start day is day 1 when
-it is itself a working day. Backwards counts (negative days) mirror this exactly.
+Counting: the start day (the day of becoming aware) is day 0 and the deadline is the Nth
+working day after it. Statutory clocks always count so, skipping only weekends and bank
+holidays. A partnership's closure days, and counting the start day as day 1
+(start_is_day_zero=False), apply only to its own internal targets. Backwards counts
+(negative days) mirror this exactly.
 """
 
 from __future__ import annotations
@@ -206,18 +208,16 @@ def _days_in_month(year: int, month: int) -> int:
 # --- The statutory deadlines -------------------------------------------------------------
 
 
-def notification_due(
-    aware: date, closures: Iterable[date] = NO_CLOSURES, start_is_day_zero: bool = True
-) -> date:
+def notification_due(aware: date) -> date:
     """Return when the serious incident notification is due: 5 working days after aware."""
-    return add_working_days(aware, NOTIFICATION_WORKING_DAYS, closures, start_is_day_zero)
+    # Statutory clocks skip only weekends and bank holidays, and the day of the event is
+    # day 0, whatever a partnership's own settings say (those set internal targets only).
+    return add_working_days(aware, NOTIFICATION_WORKING_DAYS)
 
 
-def rapid_review_due(
-    notified: date, closures: Iterable[date] = NO_CLOSURES, start_is_day_zero: bool = True
-) -> date:
+def rapid_review_due(notified: date) -> date:
     """Return when the rapid review is due: 15 working days after the notification."""
-    return add_working_days(notified, RAPID_REVIEW_WORKING_DAYS, closures, start_is_day_zero)
+    return add_working_days(notified, RAPID_REVIEW_WORKING_DAYS)
 
 
 def publication_due(commissioned: date) -> date:
@@ -225,11 +225,23 @@ def publication_due(commissioned: date) -> date:
     return add_months(commissioned, PUBLICATION_MONTHS)
 
 
-def panel_notice_due(planned_publication: date, closures: Iterable[date] = NO_CLOSURES) -> date:
+def panel_notice_due(planned_publication: date) -> date:
     """Return the last day the final report can go to the Panel: 7 working days before."""
-    # Publication day is day 0 and never one of the seven, whatever the forward rule is:
-    # sending on the returned day leaves 7 working days up to and including publication.
-    return add_working_days(planned_publication, -PANEL_NOTICE_WORKING_DAYS, closures)
+    # Publication day is day 0 and never one of the seven: sending on the returned day leaves
+    # 7 working days up to and including publication.
+    return add_working_days(planned_publication, -PANEL_NOTICE_WORKING_DAYS)
+
+
+def notice_given(sent: date, published: date) -> int:
+    """Count the working days of notice the Panel had: from sending up to publication."""
+    return working_days_between(sent, published)
+
+
+def internal_target(
+    start: date, days: int, closures: Iterable[date] = NO_CLOSURES, start_is_day_zero: bool = True
+) -> date:
+    """Return a partnership's own target date, which may skip its closure days too."""
+    return add_working_days(start, days, closures, start_is_day_zero)
 
 
 def keep_published_until(published: date) -> date:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,48 +11,15 @@ from flask.typing import ResponseReturnValue
 
 from cspr.auth.roles import ADMIN, current_user, login_required, roles_required
 from cspr.casework import calendar_settings, clock
+from cspr.casework.answers import DATE_PARTS, Answers
 from cspr.exceptions import Forbidden, Refused
 from cspr.storage import NotFound
 
 bp = Blueprint("clock", __name__)
 
 MAX_DAYS = calendar_settings.MAX_DAYS
-DATE_PARTS = ("day", "month", "year")
 DAYS_NOT_WHOLE = "Enter the number of working days as a whole number"
 DAYS_OUT_OF_RANGE = f"Number of working days must be between 0 and {MAX_DAYS}"
-DATE_INPUTS = frozenset({"start", "end", "date"})  # the forms' day/month/year inputs
-
-
-@dataclass
-class Answers:
-    """What someone typed into a form, and what is wrong with it."""
-
-    values: dict[str, str]
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def refuse(self, refused: Refused) -> None:
-        """Keep the first message for the field it concerns."""
-        self.errors.setdefault(refused.field or "start", refused.message)
-
-    def error_list(self) -> list[dict[str, str]]:
-        """Return the error summary's links, in the order of the form."""
-        return [
-            {"text": message, "href": f"#{self.target(name)}"}
-            for name, message in self.errors.items()
-        ]
-
-    def target(self, name: str) -> str:
-        """Return the id an error links to: for a date, the first box that needs fixing."""
-        if name in DATE_INPUTS:
-            return f"{name}-{self.bad_parts(name)[0]}"
-        return name
-
-    def bad_parts(self, prefix: str) -> list[str]:
-        """Say which boxes of a date to outline: the empty ones, or all when none is empty."""
-        if prefix not in self.errors:
-            return []
-        empty = [part for part in DATE_PARTS if not self.values.get(f"{prefix}-{part}")]
-        return empty if 0 < len(empty) < 3 else list(DATE_PARTS)
 
 
 def _read(source: Mapping[str, str], names: list[str]) -> dict[str, str]:
@@ -138,16 +104,17 @@ def _calculate(
     if days is not None:
         due = clock.add_working_days(start, days, closed, day_zero)
         result.update(days=days, due=due, due_skipped=clock.days_off(counted_from, due, reasons))
-        # The statutory clocks, each read as if the start date were the day it runs from.
+        # The statutory clocks, each read as if the start date were the day it runs from. They
+        # skip only weekends and bank holidays, whatever the partnership's own calendar says.
         result["deadlines"] = [
             ("Serious incident notification due, if the local authority became aware on the "
-             "start date (5 working days)", clock.notification_due(start, closed, day_zero)),
+             "start date (5 working days)", clock.notification_due(start)),
             ("Rapid review due, if the notification was sent on the start date "
-             "(15 working days)", clock.rapid_review_due(start, closed, day_zero)),
+             "(15 working days)", clock.rapid_review_due(start)),
             ("Local review to be published, if it was commissioned on the start date "
              "(6 months)", clock.publication_due(start)),
             ("Last day to send the final report to the Panel, if the start date is the planned "
-             "publication date (7 working days before)", clock.panel_notice_due(start, closed)),
+             "publication date (7 working days before)", clock.panel_notice_due(start)),
         ]  # fmt: skip
     if end is not None:
         # Mirror the count: with day-0 counting the start date is left out either way.
@@ -243,3 +210,14 @@ def init_app(app: Flask) -> None:
     """Register the calculator and closure-day pages and the date filter they use."""
     app.register_blueprint(bp)
     app.jinja_env.filters["long_date"] = clock.long_date
+    app.jinja_env.filters["uk_date"] = uk_date
+
+
+def uk_date(value: date | str | None) -> str:
+    """Write a date (or ISO date text) in the one style case pages use: 3 December 2026."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    return clock.short_date(value) if isinstance(value, date) else ""

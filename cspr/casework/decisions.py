@@ -1,4 +1,9 @@
-"""Partner decisions: each partner's view, the partnership's rule, dissent and sign-off."""
+"""The partners' views on notifying, the partnership's rule, and the partnership's position.
+
+The duty to notify is the local authority's (Children Act 2004, s16C): the rule decides only
+the partnership's position, shown with any dissent; it never stops the local authority from
+recording that it notified (see notify.py).
+"""
 
 from __future__ import annotations
 
@@ -17,31 +22,51 @@ RULES = {
     "unanimous": "Unanimous: all three partners must agree",
 }
 DEFAULT_RULE = "majority"
-DECISION_FORM = "consideration_decision"
+VIEWS = {"notifiable": "Notify the Panel", "not_notifiable": "Do not notify the Panel"}
+_NUMBERS = {0: "none", 1: "one", 2: "both", 3: "all three"}
 
 
 @dataclass
 class Outcome:
-    """Where the partners' decision on notifiability stands."""
+    """Where the partnership's position on notifying stands."""
 
     result: str  # "notifiable", "not_notifiable" or "pending"
     rule: str
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
-    dissent: list[str] = field(default_factory=list)  # partners who disagreed with the outcome
+    dissent: list[str] = field(default_factory=list)  # partners who disagree with the result
 
     @property
     def explanation(self) -> str:
-        """Say in words why the outcome is what it is."""
-        agree = sum(1 for v in self.views.values() if v["view"] == "agree")
-        told = len(self.views)
+        """Say in words how many partners have given a view and what it means."""
+        given = len(self.views)
+        agree = sum(1 for v in self.views.values() if v["view"] == "notifiable")
+        if given == 0:
+            return f"No partner has given a view yet. {RULES[self.rule]}."
+        tally = (
+            f"{given} of 3 partners {'has' if given == 1 else 'have'} given a view; "
+            + self._agreeing(given, agree)
+        )
         if self.result == "pending":
-            return f"{told} of 3 partners have given a view; {agree} agree. {RULES[self.rule]}."
-        verdict = "notifiable" if self.result == "notifiable" else "not notifiable"
-        return f"{agree} of {told} partners agree, so under the {self.rule} rule it is {verdict}."
+            return f"{tally}. {RULES[self.rule]}."
+        verdict = "to notify" if self.result == "notifiable" else "not to notify"
+        position = f"{tally}. Under the {self.rule} rule the partnership's position is {verdict}"
+        if self.dissent:
+            names = " and ".join(PARTNERS[p] for p in self.dissent)
+            position += f", with {names} disagreeing"
+        return position + "."
+
+    @staticmethod
+    def _agreeing(given: int, agree: int) -> str:
+        if agree in (0, given):
+            who = "it says" if given == 1 else f"{_NUMBERS[given]} {'agree' if agree else 'say'}"
+            return f"{who} the incident should {'be' if agree else 'not be'} notified"
+        against = given - agree
+        return (f"{agree} {'says' if agree == 1 else 'say'} notify and {against} "
+                f"{'says' if against == 1 else 'say'} do not")  # fmt: skip
 
 
 def decision_rule() -> str:
-    """Return the partnership's rule for deciding notifiability."""
+    """Return the partnership's rule for its position on notifying (a local setting)."""
     rule = get_store().get_setting(RULE_SETTING, DEFAULT_RULE)
     return str(rule) if rule in RULES else DEFAULT_RULE
 
@@ -67,32 +92,20 @@ def set_rules(actor: dict[str, Any], rule: str, signoffs: int) -> None:
     audit.record("update", "settings", "decision_rules", {"rule": rule, "signoffs": signoffs})
 
 
-def partner_views(submissions: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Return each partner's latest view from the case's decision forms."""
-    views: dict[str, dict[str, Any]] = {}
-    decisions = [s for s in submissions if s["form_id"] == DECISION_FORM]
-    for sent in sorted(decisions, key=lambda s: s.get("submitted_at") or ""):
-        answers = sent["answers"]
-        partner = answers.get("partner_organisation")
-        if partner in PARTNERS and answers.get("notifiable_decision") in ("agree", "disagree"):
-            views[partner] = {
-                "partner": partner,
-                "view": answers["notifiable_decision"],
-                "rationale": answers.get("rationale", ""),
-                "submission_id": sent["id"],
-                "at": sent.get("submitted_at"),
-            }
-    return views
+def partner_views(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return each partner's current view on notifying, as the case holds it."""
+    return {p: v for p, v in (case.get("views") or {}).items() if p in PARTNERS}
 
 
 def outcome(views: dict[str, dict[str, Any]], rule: str) -> Outcome:
     """Apply the rule: majority needs two agreeing; unanimous needs all three."""
-    agree = [p for p, v in views.items() if v["view"] == "agree"]
-    disagree = [p for p, v in views.items() if v["view"] == "disagree"]
+    agree = [p for p, v in views.items() if v["view"] == "notifiable"]
+    disagree = [p for p, v in views.items() if v["view"] == "not_notifiable"]
     if rule == "unanimous":
         if len(agree) == 3:
             return Outcome("notifiable", rule, views)
-        if len(views) == 3:
+        if disagree:
+            # One dissent settles it under this rule: the partnership will not agree to notify.
             return Outcome("not_notifiable", rule, views, dissent=agree)
         return Outcome("pending", rule, views)
     if len(agree) >= 2:
@@ -100,3 +113,8 @@ def outcome(views: dict[str, dict[str, Any]], rule: str) -> Outcome:
     if len(disagree) >= 2:
         return Outcome("not_notifiable", rule, views, dissent=agree)
     return Outcome("pending", rule, views)
+
+
+def position(case: dict[str, Any]) -> Outcome:
+    """Return the partnership's position on notifying a case under its rule."""
+    return outcome(partner_views(case), decision_rule())

@@ -1,9 +1,8 @@
-"""Case pages: the register, one case with its clock and decisions, and the deadline dashboard."""
+"""Case pages: the register, one case as a task list, its facts, forms and stage moves (thin)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -19,208 +18,217 @@ from cspr.auth.roles import (
     login_required,
     roles_required,
 )
-from cspr.casework import cases, decisions, facts, stages
-from cspr.casework.calendar_settings import read_date
+from cspr.casework import (
+    casefacts,
+    caselist,
+    cases,
+    catalog,
+    deadlines,
+    decisions,
+    stages,
+    tasks,
+    tracks,
+)
+from cspr.casework import operations as verbs
+from cspr.casework.answers import date_values, read_answers
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
 from cspr.signals import form_sent
-from cspr.storage import NotFound, get_store
+from cspr.storage import NotFound
+from cspr.timeutil import uk_today
 
 bp = Blueprint("cases", __name__)
-CASE_FORMS = [
-    "consideration_decision", "notification", "rapid_review", "panel_response",
-    "terms_of_reference", "family_contact", "action_plan",
-]  # fmt: skip
+# The facts the business unit records on the case's facts page, in order.
+PAGE_DATES = ["dates.la_aware", "dates.rapid_review_meeting", "dates.rapid_review_sent",
+              "dates.decision", "dates.panel_response", "dates.family_told",
+              "dates.commissioned", "dates.planned_publication", "dates.final_report_sent",
+              "dates.published"]  # fmt: skip
 
 
-def _user() -> dict[str, Any]:
+def user() -> dict[str, Any]:
     """Return the signed-in user."""
-    user = current_user()
-    assert user is not None
-    return user
+    found = current_user()
+    assert found is not None  # nosec B101  # login_required ran first
+    return found
 
 
-def _case(case_id: str, action: str = "view") -> dict[str, Any]:
+def load(case_id: str, action: str = "view") -> dict[str, Any]:
     """Return a case the user may see, or 404."""
     try:
-        return cases.get_case(_user(), case_id, action)
+        return cases.get_case(user(), case_id, action)
     except NotFound:
         abort(404)
+
+
+def act(case_id: str, change: Callable[[], Any], message: str) -> ResponseReturnValue | None:
+    """Run one change; on success say so on the case page, on refusal return None."""
+    try:
+        change()
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    flash(message, "success")
+    return redirect(url_for("cases.case_page", case_id=case_id))
 
 
 @bp.route("/cases")
 @roles_required(AGENCY_USER, BUSINESS_UNIT, PARTNER, CHAIR)
 def register() -> ResponseReturnValue:
-    """List the cases the user may see."""
-    today = date.today()
-    rows = []
-    for case in cases.list_cases(_user()):
-        live = [d for d in facts.deadlines(case, today) if d.status.state not in ("met", "missed")]
-        rows.append({"case": case, "next": min(live, key=lambda d: d.status.due, default=None)})
-    return render_template("casework/register.html", title="Cases", rows=rows, label=stages.label)
+    """List the cases the user may see: searched, filtered and a page at a time."""
+    found = caselist.search(user(), request.args, uk_today())
+    return render_template("casework/register.html", title="Cases", found=found,
+                           stages=stages.STAGES, label=stages.label)  # fmt: skip
 
 
 @bp.route("/cases/<case_id>")
 @login_required
 def case_page(case_id: str) -> ResponseReturnValue:
-    """Show one case: its stage, clock, decisions, forms, tasks and timeline."""
-    user = _user()
-    case = _case(case_id)
-    if user["role"] not in cases.CASE_ROLES:
-        return render_template(
-            "casework/status.html", title=case["reference"], case=case, label=stages.label
-        )
-    submissions = cases.case_submissions(case_id)
-    startable = [
-        d for d in (registry.live(f) for f in CASE_FORMS) if d and form_ops.can_start(user, d)
-    ]
+    """Show one case: its task list, deadlines, partners' views and timeline."""
+    me = user()
+    case = load(case_id)
+    if me["role"] not in cases.CASE_ROLES:
+        return render_template("casework/status.html", title=case["reference"], case=case,
+                               label=stages.label)  # fmt: skip
+    ctx = tasks.context_for(case, uk_today())
+    sections = tasks.sections(ctx)
+    offered = {t.action.form_id for sect in sections for t in sect.tasks if t.action}
+    others = [d for d in registry.live_forms()
+              if d.id not in offered and d.id in tasks.CASE_FORMS
+              and form_ops.can_start(me, d)]  # fmt: skip
     return render_template(
-        "casework/case.html",
-        title=f"Case {case['reference']}",
-        case=case,
-        label=stages.label,
-        moves=stages.moves_from(case["stage"]) if user["role"] == BUSINESS_UNIT else [],
-        deadlines=facts.deadlines(case, date.today()),
-        decision=cases.decision_outcome(case_id),
-        partners=PARTNERS,
-        signoffs_required=decisions.signoffs_required(),
-        submissions=submissions,
-        startable=startable,
-        key_dates=facts.KEY_DATES,
-        decisions_text=facts.DECISIONS,
-        referral=get_store().get(form_ops.SUBMISSIONS, case["referral_id"]),
-        can_sign_off=user["role"] == PARTNER and case["stage"] == "rapid_review",
-        runs_cases=user["role"] == BUSINESS_UNIT,
-        keep_until=facts.keep_until(case),
-    )
-
-
-def _act(
-    case_id: str,
-    change: Callable[[], Any],
-    message: str = "",
-    after: Callable[[Any], ResponseReturnValue] | None = None,
-) -> ResponseReturnValue:
-    """Run one change to a case, then say what happened on its page (or why nothing did)."""
-    try:
-        result = change()
-    except NotFound:
-        abort(404)
-    except (Refused, Forbidden) as refused:
-        text = (
-            refused.message if isinstance(refused, Refused) else "You cannot do that on this case"
-        )
-        flash(text, "error")
-        return redirect(url_for("cases.case_page", case_id=case_id))
-    if after is not None:
-        return after(result)
-    flash(message, "success")
-    return redirect(url_for("cases.case_page", case_id=case_id))
-
-
-def _date_from(prefix: str, name: str, field: str) -> date:
-    """Read a GOV.UK date input posted with this prefix."""
-    form = request.form
-    day, month, year = (form.get(f"{prefix}-{part}", "") for part in ("day", "month", "year"))
-    return read_date(day, month, year, name, field)
-
-
-@bp.route("/cases/<case_id>/move", methods=["POST"])
-@roles_required(BUSINESS_UNIT)
-def move(case_id: str) -> ResponseReturnValue:
-    """Move the case to another stage."""
-    to = request.form.get("to", "")
-    return _act(
-        case_id,
-        lambda: cases.move(_user(), case_id, to),
-        f"The case is now at: {stages.label(to)}.",
-    )
+        "casework/case.html", title=f"Case {case['reference']}", case=case, ctx=ctx,
+        sections=sections, moves=tasks.next_moves(case) if me["role"] ==
+        BUSINESS_UNIT else [], position=decisions.position(case), partners=PARTNERS,
+        child=casefacts.get(case, "child.name") or {}, track=tracks.label(case),
+        conflicts=casefacts.conflicts(case), facts=catalog.FACTS, others=others,
+        submissions=cases.case_submissions(case_id), label=stages.label,
+        runs_cases=me["role"] == BUSINESS_UNIT, me=me, keep_until=deadlines.keep_until(case),
+    )  # fmt: skip
 
 
 @bp.route("/cases/<case_id>/forms/<form_id>", methods=["POST"])
 @roles_required(BUSINESS_UNIT, PARTNER, CHAIR)
 def start_form(case_id: str, form_id: str) -> ResponseReturnValue:
-    """Start one of the case's forms, prefilled from its earlier forms."""
-    return _act(
-        case_id,
-        lambda: cases.start_case_form(_user(), case_id, form_id),
-        after=lambda draft: redirect(url_for("forms.resume", draft_id=draft["id"])),
-    )
+    """Start one of the case's forms, its bound questions filled from the case's facts."""
+    try:
+        draft = cases.start_case_form(user(), case_id, form_id)
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("cases.case_page", case_id=case_id))
+    return redirect(url_for("forms.resume", draft_id=draft["id"]))
 
 
-@bp.route("/cases/<case_id>/sign-off", methods=["POST"])
-@roles_required(PARTNER)
-def sign_off(case_id: str) -> ResponseReturnValue:
-    """Sign off the rapid review for the partner's organisation."""
-    return _act(
-        case_id, lambda: cases.sign_off(_user(), case_id), "You have signed off the rapid review."
-    )
-
-
-@bp.route("/cases/<case_id>/reconvene", methods=["POST"])
-@roles_required(BUSINESS_UNIT, PARTNER)
-def reconvene(case_id: str) -> ResponseReturnValue:
-    """Record the outcome of reconvening after a Panel challenge."""
-    form = request.form
-    return _act(
-        case_id,
-        lambda: cases.record_reconvene(
-            _user(),
-            case_id,
-            form.get("outcome", ""),
-            form.get("revised", ""),
-            form.get("justification", ""),
-        ),
-        "The outcome of the reconvened discussion has been recorded.",
-    )
-
-
-@bp.route("/cases/<case_id>/key-date", methods=["POST"])
+@bp.route("/cases/<case_id>/move/<to>", methods=["GET", "POST"])
 @roles_required(BUSINESS_UNIT)
-def key_date(case_id: str) -> ResponseReturnValue:
-    """Record one of the case's key dates."""
-    key = request.form.get("key", "")
-    name = facts.KEY_DATES.get(key, "date").lower()
-    return _act(
-        case_id,
-        lambda: cases.set_key_date(_user(), case_id, key, _date_from("when", name, "when")),
-        f"{facts.KEY_DATES.get(key, 'The date')} has been recorded.",
-    )
+def move(case_id: str, to: str) -> ResponseReturnValue:
+    """Ask to confirm a stage move, then make it."""
+    case = load(case_id, action="")
+    found = stages.find_move(case["stage"], to, tracks.track(case))
+    if found is None:
+        abort(404)
+    answers = read_answers(request.form, ["reason"], [])
+    if request.method == "POST":
+        try:
+            cases.move(user(), case_id, to, answers.text("reason"))
+        except Refused as refused:
+            answers.errors[refused.field or "reason"] = refused.message
+        else:
+            flash(f"The case is now at: {stages.label(to)}.", "success")
+            return redirect(url_for("cases.case_page", case_id=case_id))
+    return render_template("casework/move.html", title=f"{found.label}?", case=case, move=found,
+                           answers=answers, label=stages.label)  # fmt: skip
 
 
-@bp.route("/cases/<case_id>/delay", methods=["POST"])
+@bp.route("/cases/<case_id>/undo-move", methods=["GET", "POST"])
 @roles_required(BUSINESS_UNIT)
-def delay(case_id: str) -> ResponseReturnValue:
-    """Record an approved delay to publication."""
-    form = request.form
-    return _act(
-        case_id,
-        lambda: cases.record_delay(
-            _user(),
-            case_id,
-            form.get("reason", ""),
-            form.get("approved_by", ""),
-            _date_from("new", "new publication date", "new_date"),
-        ),
-        "The delay has been recorded.",
-    )
+def undo_move(case_id: str) -> ResponseReturnValue:
+    """Take back the last stage move, with a reason."""
+    case = load(case_id, action="")
+    answers = read_answers(request.form, ["reason"], [])
+    if request.method == "POST":
+        try:
+            cases.undo_move(user(), case_id, answers.text("reason"))
+        except Refused as refused:
+            answers.errors[refused.field or "reason"] = refused.message
+        else:
+            flash("The stage move has been taken back.", "success")
+            return redirect(url_for("cases.case_page", case_id=case_id))
+    return render_template("casework/undo.html", title="Take back the last stage move",
+                           case=case, answers=answers, label=stages.label)  # fmt: skip
+
+
+@bp.route("/cases/<case_id>/facts", methods=["GET", "POST"])
+@roles_required(BUSINESS_UNIT, PARTNER, CHAIR)
+def facts(case_id: str) -> ResponseReturnValue:
+    """Show the case's key dates and let the business unit record or correct them."""
+    case = load(case_id, action="" if request.method == "POST" else "view")
+    prefixes = [name.replace(".", "_") for name in PAGE_DATES]
+    answers = read_answers(request.form, [], prefixes)
+    if request.method == "POST":
+        if user()["role"] != BUSINESS_UNIT:
+            abort(403)
+        changed = 0
+        for name, prefix in zip(PAGE_DATES, prefixes, strict=True):
+            when = answers.when(prefix, catalog.FACTS[name].label.lower(), required=False)
+            if when is None or prefix in answers.errors:
+                continue
+            if when.isoformat() == casefacts.get(case, name):
+                continue
+            try:
+                verbs.set_fact(user(), case_id, name, when)
+                changed += 1
+            except Refused as refused:
+                answers.errors[prefix] = refused.message
+        if not answers.errors:
+            flash("The dates have been saved." if changed else "Nothing was changed.", "success")
+            return redirect(url_for("cases.case_page", case_id=case_id))
+        case = load(case_id, action="")
+    else:
+        for name, prefix in zip(PAGE_DATES, prefixes, strict=True):
+            answers.values.update(date_values(prefix, casefacts.get(case, name)))
+    rows = [(catalog.FACTS[n], p) for n, p in zip(PAGE_DATES, prefixes, strict=True)]
+    return render_template("casework/facts.html", title="Key dates", case=case, rows=rows,
+                           answers=answers, editable=user()["role"] == BUSINESS_UNIT,
+                           history=case.get("fact_history") or [])  # fmt: skip
+
+
+@bp.route("/cases/<case_id>/conflicts/<conflict_id>", methods=["POST"])
+@roles_required(BUSINESS_UNIT)
+def conflict(case_id: str, conflict_id: str) -> ResponseReturnValue:
+    """Take or turn down a value from a form that disagreed with the case."""
+    accept = request.form.get("choice") == "accept"
+    try:
+        verbs.resolve_conflict(user(), case_id, conflict_id, accept)
+    except NotFound:
+        abort(404)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("cases.case_page", case_id=case_id))
+    flash("The case now holds the form's value." if accept else "The case's value was kept.",
+          "success")  # fmt: skip
+    return redirect(url_for("cases.case_page", case_id=case_id) + "#facts-to-confirm")
 
 
 @bp.route("/dashboard")
 @roles_required(BUSINESS_UNIT, PARTNER, CHAIR)
 def dashboard() -> ResponseReturnValue:
     """List deadlines that are overdue or fall due in the next 5 working days."""
-    today = date.today()
+    today = uk_today()
     rows = [
         {"case": case, "deadline": d}
-        for case in cases.list_cases(_user())
+        for case in cases.list_cases(user())
         if case["stage"] not in stages.ENDED
-        for d in facts.deadlines(case, today)
+        for d in deadlines.deadlines(case, today)
         if d.status.state in ("overdue", "due_soon")
     ]
     sort = request.args.get("sort", "due")
-    keys = {
+    keys: dict[str, Callable[[dict[str, Any]], Any]] = {
         "due": lambda r: (r["deadline"].status.due, r["case"]["reference"]),
         "case": lambda r: (r["case"]["reference"], r["deadline"].status.due),
         "deadline": lambda r: (r["deadline"].name, r["deadline"].status.due),
@@ -233,10 +241,13 @@ def dashboard() -> ResponseReturnValue:
 
 
 def init_app(app: Any) -> None:
-    """Register the case pages and the hook that opens cases from referrals."""
+    """Register the case pages and connect casework to sent forms."""
+    # routes_decisions adds its pages to bp when it is first imported.
+    from cspr.casework import routes_decisions  # noqa: F401
+    from cspr.demo import init_app as add_demo_command
+
     app.register_blueprint(bp)
+    app.jinja_env.filters["fact_text"] = lambda value, name: casefacts.display(name, value)
     # Signals belong to the process, not the app; connecting the same function again is a no-op.
     form_sent.connect(cases.on_form_sent)
-    from cspr.casework import demo  # the `flask --app app demo` command
-
-    demo.init_app(app)
+    add_demo_command(app)

@@ -14,7 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cspr.auth.roles import ADMIN, AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER, PARTNERS
-from cspr.casework import clock, decisions, facts, stages
+from cspr.casework import casefacts, deadlines, decisions, signoff, stages
+from cspr.casework.catalog import DECISIONS, choice_label
 from cspr.documents.pseudonyms import KINDS, Redactor
 from cspr.documents.sandbox import map_strings
 from cspr.formengine.definitions import FormDefinition
@@ -42,7 +43,17 @@ AUTO_LABELS = {
     "icb_lead_name": "ICB lead",
     "chair_name": "Independent chair",
 }
-KEY_DATE_KEYS = tuple(facts.KEY_DATES)
+# The names templates use for the case's key dates, and the facts they come from.
+KEY_DATES = {
+    "aware": "dates.la_aware",
+    "notified": "dates.notified",
+    "rapid_review_done": "dates.rapid_review_sent",
+    "commissioned": "dates.commissioned",
+    "planned_publication": "dates.planned_publication",
+    "panel_notice_sent": "dates.final_report_sent",
+    "published": "dates.published",
+}
+KEY_DATE_KEYS = tuple(KEY_DATES)
 
 
 @dataclass(frozen=True)
@@ -130,8 +141,7 @@ def found_names(
     author: dict[str, Any] | None = None,
 ) -> list[dict[str, str]]:
     """List the names in a case's forms and records that the register does not cover yet."""
-    referral = next((s for s, _ in sent_forms if s["id"] == case.get("referral_id")), None)
-    child = person(((referral or {}).get("answers") or {}).get("child_name")).lower()
+    child = person(casefacts.get(case, "child.name")).lower()
     found: dict[str, tuple[str, str]] = {}  # lower-case name -> (name as written, label)
 
     def note(name: str, label: str) -> None:
@@ -152,8 +162,10 @@ def found_names(
                 if one["type"] == "person_name":
                     label = "Another child" if "child" in one["name"] else "Professional"
                     note(person(answer), AUTO_LABELS.get(one["name"], label))
-    for signoff in (case.get("signoffs") or {}).values():
-        note(str(signoff.get("by") or ""), "Partner lead")
+    for given in (case.get("signoffs") or {}).values():
+        note(str(given.get("by") or ""), "Partner lead")
+    for view in [*(case.get("views") or {}).values(), *(case.get("view_history") or [])]:
+        note(str(view.get("by") or ""), "Partner lead")
     for event in case.get("events") or []:
         note(str(event.get("by") or ""), "Professional")
     if author:
@@ -184,55 +196,37 @@ def redactor_for(register: list[dict[str, str]], automatic: list[dict[str, str]]
     return Redactor(pairs, titled)
 
 
-def _child(referral: dict[str, Any] | None, definition: FormDefinition | None) -> dict[str, Any]:
-    """Describe the child from the referral."""
-    answers = (referral or {}).get("answers") or {}
-    name = answers.get("child_name") or {}
-    address = answers.get("child_address") or {}
+def _child(case: dict[str, Any]) -> dict[str, Any]:
+    """Describe the child from the case's facts."""
+    name = casefacts.get(case, "child.name") or {}
+    address = casefacts.get(case, "child.address") or {}
     lines = [
         str(address[p]) for p in ("line1", "line2", "town", "county", "postcode") if address.get(p)
     ]
 
-    def shown(field: str) -> str:
-        """Return one referral answer in words, or ""."""
-        if (
-            definition is None
-            or not definition.has_field(field)
-            or not _answered(answers.get(field))
-        ):
-            return ""
-        return display(definition.field(field), answers[field])
+    def shown(fact: str) -> str:
+        value = casefacts.get(case, fact)
+        return casefacts.display(fact, value) if casefacts.is_set(value) else ""
 
     return {
         "name": person(name),
         "given_names": str(name.get("given_names") or ""),
         "family_name": str(name.get("family_name") or ""),
-        "date_of_birth": str(answers.get("child_date_of_birth") or ""),
-        "gender": shown("child_gender"),
-        "ethnicity": shown("child_ethnicity"),
+        "date_of_birth": str(casefacts.get(case, "child.date_of_birth") or ""),
+        "gender": shown("child.gender"),
+        "ethnicity": shown("child.ethnicity"),
         "address": lines,
         "address_text": ", ".join(lines),
     }
 
 
-def _case(case: dict[str, Any], submissions: list[dict[str, Any]], settings: Settings,
-          today: date) -> dict[str, Any]:  # fmt: skip
-    """Describe the case: stage, decision, dates, deadlines, sign-offs, delays and timeline."""
-    key_dates = {k: str(case.get("key_dates", {}).get(k) or "") for k in KEY_DATE_KEYS}
-    dates = {k: date.fromisoformat(v) for k, v in key_dates.items() if v}
-    closed, zero = settings.closures, settings.start_is_day_zero
-    due = {"notification": "", "rapid_review": "", "publication": "", "panel_notice": ""}
-    if "aware" in dates:
-        due["notification"] = clock.notification_due(dates["aware"], closed, zero).isoformat()
-    if "notified" in dates:
-        due["rapid_review"] = clock.rapid_review_due(dates["notified"], closed, zero).isoformat()
-    if "commissioned" in dates:
-        due["publication"] = clock.publication_due(dates["commissioned"]).isoformat()
-    if "planned_publication" in dates:
-        due["panel_notice"] = clock.panel_notice_due(
-            dates["planned_publication"], closed
-        ).isoformat()
-    views = decisions.partner_views(submissions)
+def _case(case: dict[str, Any], settings: Settings, today: date) -> dict[str, Any]:
+    """Describe the case from its facts: stage, decision, dates, deadlines, views and timeline."""
+    key_dates = {k: str(casefacts.get(case, fact) or "") for k, fact in KEY_DATES.items()}
+    found = {d.key: d for d in deadlines.deadlines(case, today)}
+    due = {key: found[key].status.due.isoformat() if key in found else ""
+           for key in ("notification", "rapid_review", "publication", "panel_notice")}  # fmt: skip
+    views = decisions.partner_views(case)
     outcome = decisions.outcome(views, settings.decision_rule)
     delays = [
         {
@@ -245,31 +239,34 @@ def _case(case: dict[str, Any], submissions: list[dict[str, Any]], settings: Set
     ]
     done = [t for t in case.get("tasks") or [] if t.get("kind") == "reconvene" and t.get("outcome")]
     last = done[-1] if done else {}
-    reviews = [s for s in submissions if s["form_id"] == "rapid_review"]
+    decision = str(casefacts.get(case, "decision.outcome") or "")
+    panel_view = str(casefacts.get(case, "panel.response") or "")
+    review = signoff.current_review(case["id"])
     return {
         "reference": case["reference"],
         "stage": case["stage"],
         "stage_label": stages.label(case["stage"]),
         "opened_on": uk_day(case.get("opened_at")),
-        "decision": case.get("decision") or "",
-        "decision_text": facts.DECISIONS.get(case.get("decision") or "", ""),
-        "decision_on": str(reviews[-1]["answers"].get("decision_date") or "") if reviews else "",
-        "panel_view": case.get("panel_view") or "",
+        "decision": decision,
+        "decision_text": choice_label("decision.outcome", decision),
+        "decision_on": str(casefacts.get(case, "dates.decision") or ""),
+        "decision_rationale": str(casefacts.get(case, "decision.rationale") or ""),
+        "panel_view": panel_view,
         "panel_view_text": {"agree": "The Panel agreed", "challenge": "The Panel challenged"}.get(
-            case.get("panel_view") or "", ""
+            panel_view, ""
         ),
         "key_dates": key_dates,
         "due": due,
         "deadlines": [
             {"name": d.name, "due": d.status.due.isoformat(), "status": d.status.phrase}
-            for d in facts.deadlines(case, today)
+            for d in found.values()
         ],
         "notifiability": {"result": outcome.result, "explanation": outcome.explanation},
         "partner_views": [
             {
                 "partner": PARTNERS[k],
                 "view": v["view"],
-                "view_text": "Notifiable" if v["view"] == "agree" else "Not notifiable",
+                "view_text": "Notifiable" if v["view"] == "notifiable" else "Not notifiable",
                 "rationale": v.get("rationale", ""),
                 "on": uk_day(v.get("at")),
             }
@@ -277,7 +274,7 @@ def _case(case: dict[str, Any], submissions: list[dict[str, Any]], settings: Set
         ],
         "signoffs": [
             {"partner": PARTNERS.get(k, k), "by": s.get("by", ""), "on": uk_day(s.get("at"))}
-            for k, s in (case.get("signoffs") or {}).items()
+            for k, s in signoff.valid(case, review).items()
         ],
         "delays": delays,
         "latest_delay": delays[-1]
@@ -286,7 +283,7 @@ def _case(case: dict[str, Any], submissions: list[dict[str, Any]], settings: Set
         "reconvened": {
             "outcome": last.get("outcome", ""),
             "justification": last.get("justification", ""),
-            "revised_text": facts.DECISIONS.get(last.get("revised") or "", ""),
+            "revised_text": dict(DECISIONS).get(last.get("revised") or "", ""),
         },
         "timeline": [
             {"on": uk_day(e.get("at")), "text": e.get("text", ""), "by": e.get("by", "")}
@@ -307,10 +304,8 @@ def build_context(
     today: date,
 ) -> tuple[dict[str, Any], Redactor | None]:
     """Build a template's context for a case; anonymised, also return the redactor used."""
-    submissions = [s for s, _ in sent_forms]
     views = [form_view(s, d, anonymised) for s, d in sent_forms]
-    referral = next(((s, d) for s, d in sent_forms if s["id"] == case.get("referral_id")), None)
-    child = _child(referral[0] if referral else None, referral[1] if referral else None)
+    child = _child(case)
     child["pseudonym"] = next((e["pseudonym"] for e in register if e["kind"] == "child"), "")
     members = [e for e in register if e["kind"] == "family"]
     if anonymised:
@@ -333,7 +328,7 @@ def build_context(
                 "role": ROLE_TITLES.get(author.get("role", ""), ""),
             },
         },
-        "case": _case(case, submissions, settings, today),
+        "case": _case(case, settings, today),
         "child": child,
         "family": {
             "addressee": " and ".join(e["real"] for e in members)

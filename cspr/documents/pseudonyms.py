@@ -35,9 +35,29 @@ def child_letter(case: dict[str, Any]) -> str:
     return string.ascii_uppercase[(number - 1) % 26]
 
 
+def child_pseudonym(case: dict[str, Any]) -> str:
+    """Return the pseudonym a case's child is given ("Child C")."""
+    return f"Child {child_letter(case)}"
+
+
+def child_pseudonyms(case_ids: list[str]) -> dict[str, str]:
+    """Return the child's pseudonym in each case's register that has one."""
+    store = get_store()
+    found = {}
+    for case_id in case_ids:
+        register = store.get(TABLE, case_id)
+        for entry in (register or {}).get("entries", []):
+            if entry.get("kind") == "child":
+                found[case_id] = str(entry["pseudonym"])
+                break
+    return found
+
+
 def seed_entries(case: dict[str, Any], referral: dict[str, Any] | None) -> list[dict[str, str]]:
-    """Start a register from the referral: the child's name, given names and family name."""
-    child = ((referral or {}).get("answers") or {}).get("child_name") or {}
+    """Start a register from the case's facts: the child's name, given names and family name."""
+    from cspr.casework import casefacts  # casework owns the facts
+
+    child = casefacts.get(case, "child.name") or {}
     given = str(child.get("given_names") or "").strip()
     family = str(child.get("family_name") or "").strip()
     letter = child_letter(case)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from cspr.auth.roles import BUSINESS_UNIT, PARTNERS
-from cspr.casework import demo, facts
-from cspr.casework import demo_answers as answers
+from cspr.auth.roles import BUSINESS_UNIT
+from cspr.casework import bindings, casefacts
+from cspr.demo import answers
+from cspr.demo import plans as demo
 from cspr.documents.context import Settings, build_context
 from cspr.documents.pseudonyms import Redactor, seed_entries
 from cspr.formengine import registry
@@ -34,7 +35,7 @@ def _sends(plans: dict[str, demo.CasePlan]) -> list[demo.Send]:
 
 
 def sample_case(today: date) -> tuple[dict[str, Any], list[tuple[dict[str, Any], FormDefinition]]]:
-    """Return the invented case and its sent forms, each with its live definition."""
+    """Return the invented case, its facts taken from its forms as a real case's are."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     plans = {p.letter: p for p in demo.build_plans(today)[0]}
     plan = plans[STORY]
@@ -44,9 +45,9 @@ def sample_case(today: date) -> tuple[dict[str, Any], list[tuple[dict[str, Any],
         "stage": plan.stage,
         "opened_at": now,
         "referral_id": "sample-1",
-        "key_dates": {},
-        "signoffs": {k: {"by": " ".join(answers.PEOPLE[p][:2]), "at": now}
-                     for k, p in zip(PARTNERS, ("la", "police", "icb"), strict=True)},
+        "facts": {},
+        "views": {},
+        "signoffs": {},
         "tasks": [],
         "delays": [],
         "events": [{"at": now, "kind": "opened", "text": "Referral received; case opened",
@@ -68,8 +69,8 @@ def sample_case(today: date) -> tuple[dict[str, Any], list[tuple[dict[str, Any],
             "submitted_at": now,
             "case_id": "sample",
         }
-        changes, _ = facts.from_form(case, sent)
-        case.update(changes)
+        proposals = bindings.proposals(definition, send.answers)
+        case["facts"], _, _ = casefacts.apply(case, proposals, "Bea Example", "sample", True)
         case["events"].append(
             {"at": now, "kind": "form", "text": f"{sent['form_title']} sent ({sent['reference']})",
              "by": "Bea Example"}
@@ -77,18 +78,27 @@ def sample_case(today: date) -> tuple[dict[str, Any], list[tuple[dict[str, Any],
         sent_forms.append((sent, definition))
     for step in plan.steps:
         if isinstance(step, demo.KeyDate):
-            case["key_dates"] = {**case["key_dates"], step.key: step.when.isoformat()}
+            case["facts"][step.fact] = step.when.isoformat()
+        elif isinstance(step, demo.Notify):
+            case["facts"].update({"dates.notified": step.when.isoformat(),
+                                  "notification.reference": step.reference})  # fmt: skip
+        elif isinstance(step, demo.View):
+            partner = {"la": "local_authority"}.get(step.who, step.who)
+            case["views"][partner] = {"partner": partner, "by": " ".join(
+                answers.PEOPLE[step.who][:2]), "at": now, "rationale": step.reason,
+                "view": "notifiable" if step.notifiable else "not_notifiable"}  # fmt: skip
         elif isinstance(step, demo.Delay):
             case["delays"].append(
                 {"reason": step.reason, "approved_by": step.approved_by,
-                 "new_date": step.new_date.isoformat(), "recorded_at": now}
+                 "new_date": step.new_date.isoformat(), "recorded_at": now,
+                 "panel_told": step.told.isoformat(), "sos_told": step.told.isoformat()}
             )  # fmt: skip
     return case, sent_forms
 
 
 def sample_register(case: dict[str, Any], referral: dict[str, Any] | None) -> list[dict[str, str]]:
     """Return the sample case's pseudonym register: the child, and one invented parent."""
-    family = ((referral or {}).get("answers") or {}).get("child_name", {}).get("family_name", "")
+    family = (casefacts.get(case, "child.name") or {}).get("family_name", "")
     entries = seed_entries(case, referral)
     entries.append({"real": f"Sam {family}".strip(), "pseudonym": "Parent", "kind": "family"})
     return entries

@@ -6,7 +6,8 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from cspr.casework import facts
+from cspr.casework.catalog import FACTS
+from cspr.documents.context import KEY_DATES
 from cspr.documents.sandbox import SAFE_METHODS
 from cspr.formengine.definitions import FormDefinition
 
@@ -40,7 +41,7 @@ STATIC: list[tuple[str, str]] = [
     ("case.decision_on", "The date of the partners' decision after the rapid review"),
     ("case.panel_view", "The National Panel's view: agree or challenge"),
     ("case.panel_view_text", "The National Panel's view, in words"),
-    *[(f"case.key_dates.{k}", v) for k, v in facts.KEY_DATES.items()],
+    *[(f"case.key_dates.{k}", FACTS[fact].label) for k, fact in KEY_DATES.items()],
     ("case.due.notification", "When the notification is due: 5 working days after aware"),
     ("case.due.rapid_review", "When the rapid review is due: 15 working days after notifying"),
     ("case.due.publication", "When the review must be published: 6 months after commissioning"),

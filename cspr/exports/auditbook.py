@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
-from cspr.casework import clock, facts, stages
-from cspr.casework.calendar_settings import closures, start_is_day_zero
-from cspr.exports.columns import iso_date
+from cspr.casework import casefacts, clock, deadlines, stages
+from cspr.casework.catalog import DECISIONS
+from cspr.casework.deadlines import Deadline
 from cspr.exports.reports import DATE_FORMAT, PANEL_VIEWS, Heading, _decision, table_sheet
 
 if TYPE_CHECKING:
@@ -38,20 +38,21 @@ class Timed:
     outcome: str  # YES, NO, NOT_YET, or "" when the step does not apply
 
 
-def _timed(start: date | None, done: date | None, due: date | None, today: date) -> Timed:
-    """Judge one step against its due date; an overdue step not yet done counts as late."""
-    if start is None or due is None:
-        return Timed(None, done, None, "")
-    if done is None:
-        return Timed(due, None, None, NO if today > due else NOT_YET)
-    days = clock.working_days_between(start, done, closures(), start_is_day_zero())
-    return Timed(due, done, days, YES if done <= due else NO)
+def _timed(start: date | None, deadline: Deadline | None, today: date) -> Timed:
+    """Judge one step by the case's own deadline, so the workbook can never disagree with it."""
+    if start is None or deadline is None:
+        return Timed(None, None, None, "")
+    status = deadline.status
+    if status.done is None:
+        return Timed(status.due, None, None, NO if status.state == "overdue" else NOT_YET)
+    days = clock.working_days_between(start, status.done)
+    return Timed(status.due, status.done, days, YES if status.state == "met" else NO)
 
 
 def in_period(case: dict[str, Any], start: date, end: date) -> bool:
     """Include a case the council became aware of, notified, or rapid-reviewed in the period."""
-    key_dates = case.get("key_dates", {})
-    found = (iso_date(key_dates.get(k)) for k in ("aware", "notified", "rapid_review_done"))
+    found = (casefacts.get_date(case, k) for k in
+             ("dates.la_aware", "dates.notified", "dates.rapid_review_sent"))  # fmt: skip
     return any(d is not None and start <= d <= end for d in found)
 
 
@@ -59,28 +60,22 @@ def audit_rows(case_list: list[dict[str, Any]], start: date, end: date, today: d
     list[Any]
 ]:
     """Return one row per case in the period with the timeliness of each step and the outcome."""
-    closed, day_zero = closures(), start_is_day_zero()
     rows = []
     for case in sorted(case_list, key=lambda c: c["reference"]):
         if not in_period(case, start, end):
             continue
-        key_dates = case.get("key_dates", {})
-        aware, notified = iso_date(key_dates.get("aware")), iso_date(key_dates.get("notified"))
-        reviewed = iso_date(key_dates.get("rapid_review_done"))
-        notify = _timed(
-            aware, notified, clock.notification_due(aware, closed, day_zero) if aware else None,
-            today,
-        )  # fmt: skip
-        review = _timed(
-            notified, reviewed,
-            clock.rapid_review_due(notified, closed, day_zero) if notified else None, today,
-        )  # fmt: skip
-        panel = PANEL_VIEWS.get(case.get("panel_view") or "", "")
+        found = {d.key: d for d in deadlines.deadlines(case, today)}
+        aware = casefacts.get_date(case, "dates.la_aware")
+        notified = casefacts.get_date(case, "dates.notified")
+        notify = _timed(aware, found.get("notification"), today)
+        review = _timed(notified, found.get("rapid_review"), today)
+        decision = casefacts.get(case, "decision.outcome")
+        panel = PANEL_VIEWS.get(casefacts.get(case, "panel.response") or "", "")
         rows.append([
-            case["reference"], stages.label(case["stage"]), aware, notify.done, notify.due,
+            case["reference"], stages.label(case["stage"]), aware, notified, notify.due,
             notify.days, notify.outcome, review.done, review.due, review.days, review.outcome,
-            _decision(case.get("decision")),
-            {"Agreed": YES, "Challenged": NO}.get(panel, "Awaited" if case.get("decision") else ""),
+            _decision(decision),
+            {"Agreed": YES, "Challenged": NO}.get(panel, "Awaited" if decision else ""),
         ])  # fmt: skip
     return rows
 
@@ -127,7 +122,7 @@ def write_audit(rows: list[list[Any]], start: date, end: date, out: IO[bytes]) -
     _heading(ws, ["Decision", "Cases", "Share (%)"])
     decided = sum(figures["decisions"].values())
     decision_start = ws.max_row + 1
-    for text in [_decision(key) for key in facts.DECISIONS]:
+    for text in [_decision(key) for key, _ in DECISIONS]:
         count = figures["decisions"][text]
         _figures(ws, [text, count, _share(count, decided)])
     decision_end = ws.max_row

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER, current_user
-from cspr.casework import cases, clock, facts, stages
+from cspr.casework import cases, clock, deadlines, stages
 
 CHART_ROLES = {BUSINESS_UNIT, PARTNER, CHAIR}
 MONTHS = 12
@@ -19,7 +19,7 @@ TEXT, AXIS = "#0b0c0c", "#505a5f"
 LATE_FILL = "url(#cspr-late-hatch)"
 STEPS = {
     "Serious incident notification": ("notifications", "Notifications to the National Panel"),
-    "Rapid review": ("rapid-reviews", "Rapid reviews"),
+    "Rapid review sent to the Panel": ("rapid-reviews", "Rapid reviews"),
 }
 
 
@@ -87,7 +87,7 @@ def timeliness_chart(case_list: list[dict[str, Any]], step: str, today: date) ->
     on_time: Counter[date] = Counter()
     late: Counter[date] = Counter()
     for case in case_list:
-        for deadline in facts.deadlines(case, today):
+        for deadline in deadlines.deadlines(case, today):
             status = deadline.status
             month = status.due.replace(day=1)
             if deadline.name != step or month not in months:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
-from cspr.casework import facts, stages
+from cspr.casework import casefacts, deadlines, stages
+from cspr.casework.catalog import FACTS, choice_label
 from cspr.exports.columns import iso_date, uk_time
 from cspr.exports.xlsx_stream import clean_text
 from cspr.formengine.operations import SUBMISSIONS
@@ -23,12 +24,13 @@ if TYPE_CHECKING:
 
 DATE_FORMAT = "d mmm yyyy"
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
-DEADLINES = [
-    "Serious incident notification",
-    "Rapid review",
-    "Review published",
-    "Final report to the Panel and Secretary of State",
-]
+DEADLINES = {  # the case's deadlines by key, named as the register's columns
+    "notification": "Serious incident notification",
+    "rapid_review": "Rapid review sent to the Panel",
+    "publication": "Local review published",
+    "panel_notice": "Final report to the Panel and Secretary of State",
+}
+KEY_DATES = [name for name in FACTS if name.startswith("dates.")]
 STATES = {"met": "Met", "missed": "Missed", "overdue": "Overdue", "due_soon": "Due soon",
           "due": "Due"}  # fmt: skip
 PANEL_VIEWS = {"agree": "Agreed", "challenge": "Challenged"}
@@ -102,8 +104,8 @@ def register_headings() -> list[Heading]:
         Heading("Reference", 17), Heading("Stage", 22), Heading("Opened", 17, DATETIME_FORMAT),
         Heading("Decision", 34), Heading("Panel response", 14),
     ]  # fmt: skip
-    headings += [Heading(label, 16, DATE_FORMAT) for label in facts.KEY_DATES.values()]
-    for name in DEADLINES:
+    headings += [Heading(FACTS[key].label, 16, DATE_FORMAT) for key in KEY_DATES]
+    for name in DEADLINES.values():
         headings += [Heading(f"{name}: due", 16, DATE_FORMAT), Heading(f"{name}: met?", 14)]
     return headings
 
@@ -112,18 +114,17 @@ def register_rows(case_list: list[dict[str, Any]], today: date) -> list[list[Any
     """Return one row per case with its key dates and whether each deadline was met."""
     rows = []
     for case in case_list:
-        key_dates = case.get("key_dates", {})
-        found = {d.name: d.status for d in facts.deadlines(case, today)}
+        found = {d.key: d.status for d in deadlines.deadlines(case, today)}
         row: list[Any] = [
             case["reference"],
             stages.label(case["stage"]),
             uk_time(case.get("opened_at")),
-            _decision(case.get("decision")),
-            PANEL_VIEWS.get(case.get("panel_view") or "", ""),
+            _decision(casefacts.get(case, "decision.outcome")),
+            PANEL_VIEWS.get(casefacts.get(case, "panel.response") or "", ""),
         ]
-        row += [iso_date(key_dates.get(key)) for key in facts.KEY_DATES]
-        for name in DEADLINES:
-            status = found.get(name)
+        row += [casefacts.get_date(case, key) for key in KEY_DATES]
+        for key in DEADLINES:
+            status = found.get(key)
             row += [status.due, STATES[status.state]] if status else [None, None]
         rows.append(row)
     return rows
@@ -131,7 +132,7 @@ def register_rows(case_list: list[dict[str, Any]], today: date) -> list[list[Any
 
 def _decision(decision: str | None) -> str:
     """Return the decision in words, starting with a capital."""
-    text = facts.DECISIONS.get(decision or "", "")
+    text = choice_label("decision.outcome", decision)
     return text[:1].upper() + text[1:]
 
 
@@ -149,7 +150,7 @@ def write_register(case_list: list[dict[str, Any]], today: date, out: IO[bytes])
     headings = register_headings()
     rows = register_rows(case_list, today)
     table_sheet(ws, headings, rows)
-    first = 6 + len(facts.KEY_DATES)
+    first = 6 + len(KEY_DATES)
     end = max(len(rows) + 1, 2)
     for offset in range(len(DEADLINES)):
         letter = get_column_letter(first + offset * 2 + 1)

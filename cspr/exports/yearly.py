@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, Any
 
-from cspr.casework import cases
+from cspr.casework import casefacts, cases
 from cspr.exports.columns import iso_date
 from cspr.exports.reports import DATE_FORMAT, RAG, Heading, latest_plans, table_sheet
 
@@ -60,13 +60,10 @@ def year_of(day: date) -> int:
 
 def considered_on(case: dict[str, Any]) -> date | None:
     """Return when the partners first considered a case: their earliest recorded view."""
-    views = [
-        iso_date((s.get("answers") or {}).get("consideration_date"))
-        for s in cases.case_submissions(case["id"])
-        if s["form_id"] == "consideration_decision"
-    ]
-    found = [d for d in views if d is not None]
-    return min(found) if found else None
+    views = [*(case.get("views") or {}).values(), *(case.get("view_history") or [])]
+    found = [iso_date(str(v.get("at", ""))[:10]) for v in views]
+    days = [d for d in found if d is not None]
+    return min(days) if days else None
 
 
 def figures_for(user: dict[str, Any], first_year: int, today: date) -> YearFigures:
@@ -76,13 +73,12 @@ def figures_for(user: dict[str, Any], first_year: int, today: date) -> YearFigur
     counts = dict.fromkeys((key for key, _ in FIGURES), 0)
     rows = []
     for case in sorted(case_list, key=lambda c: c["reference"]):
-        key_dates = case.get("key_dates", {})
         when = {
             "considered": considered_on(case),
-            "notified": iso_date(key_dates.get("notified")),
-            "reviewed": iso_date(key_dates.get("rapid_review_done")),
-            "commissioned": iso_date(key_dates.get("commissioned")),
-            "published": iso_date(key_dates.get("published")),
+            "notified": casefacts.get_date(case, "dates.notified"),
+            "reviewed": casefacts.get_date(case, "dates.rapid_review_sent"),
+            "commissioned": casefacts.get_date(case, "dates.commissioned"),
+            "published": casefacts.get_date(case, "dates.published"),
         }
         in_year = {k: d for k, d in when.items() if d is not None and start <= d <= end}
         for key in in_year:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,11 @@ def _form_id(doc: Any) -> str:
     return "(no id)"
 
 
+# Checks other capabilities add (casework checks that "case_fact" names a real case fact);
+# each takes a meta-schema-valid definition and returns (json path, reason) pairs.
+EXTRA_CHECKS: list[Callable[[dict[str, Any]], list[tuple[str, str]]]] = []
+
+
 def check_definition(doc: Any) -> list[DefinitionError]:
     """Return every problem in a definition; an empty list means it can be loaded."""
     form_id = _form_id(doc)
@@ -112,6 +117,8 @@ def check_definition(doc: Any) -> list[DefinitionError]:
     if not problems:
         # The cross-reference checks rely on the shapes the meta-schema guarantees.
         problems = semantic_errors(doc)
+        for check in EXTRA_CHECKS:
+            problems += check(doc)
     return [DefinitionError(form_id, path, reason) for path, reason in problems]
 
 

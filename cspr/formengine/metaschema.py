@@ -64,7 +64,7 @@ def field_keys(field_type: str) -> set[str]:
     """Return the keys a field of a type may have."""
     keys = set(_COMMON_KEYS)
     if field_type != "guidance":
-        keys |= _VALUE_KEYS
+        keys |= _VALUE_KEYS | {"case_fact", "case_fact_use"}
     if field_type not in _NO_PREFILL:
         keys.add("prefill")
     if field_type in _WITH_VALIDATION:

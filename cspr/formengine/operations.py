@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -86,11 +87,16 @@ def forms_prefilled_from(user: dict[str, Any], form_id: str) -> list[FormDefinit
 
 
 def start_draft(
-    user: dict[str, Any], form_id: str, linked_id: str | None = None, case_id: str | None = None
+    user: dict[str, Any],
+    form_id: str,
+    linked_id: str | None = None,
+    case_id: str | None = None,
+    prefill: Callable[[FormDefinition], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Begin a draft on the live version, prefilled from a linked submission the user may see."""
+    """Begin a draft on the live version, prefilled from a linked submission the user may see
+    (or, for a case, by the caller's prefill from the case's facts)."""
     definition = _live_or_refuse(user, form_id)
-    answers: dict[str, Any] = {}
+    answers: dict[str, Any] = prefill(definition) if prefill else {}
     store = get_store()
     with store.transaction():
         if linked_id:
@@ -100,7 +106,7 @@ def start_draft(
                 raise NotFound(linked_id) from hidden  # never reveal that someone else's exists
             if linked["status"] != "submitted":
                 raise Refused("Only a sent form can be used to fill in another")
-            answers = prefilled_answers(definition, linked)
+            answers = {**prefilled_answers(definition, linked), **answers}
         return _insert_draft(
             user, _new_submission(user, definition, answers, linked_id, case_id)
         )

@@ -14,8 +14,7 @@ from flask import current_app
 
 from cspr.auth.operations import USERS
 from cspr.auth.roles import BUSINESS_UNIT, PARTNER
-from cspr.casework import stages
-from cspr.casework.cases import case_submissions
+from cspr.casework import signoff, stages
 from cspr.mail import bodies, outbox
 from cspr.mail.outbox import Recipient
 from cspr.storage import get_store
@@ -85,15 +84,10 @@ def notify_case(
     return outbox.dispatch(key, kind, to, render, case["reference"])
 
 
-def _latest_rapid_review(case_id: str) -> dict[str, Any] | None:
-    """Return the case's most recently sent rapid review form, if any."""
-    sent = [s for s in case_submissions(case_id) if s["form_id"] == "rapid_review"]
-    return sent[-1] if sent else None
-
-
 def request_signoffs(case: dict[str, Any], rapid_review_id: str) -> list[str]:
-    """Ask each partner who has not signed off to sign off this rapid review."""
-    waiting = recipients(PARTNER, skip_partners=set(case.get("signoffs", {})))
+    """Ask each partner who has not signed off this version to sign off the rapid review."""
+    review = signoff.current_review(case["id"])
+    waiting = recipients(PARTNER, skip_partners=set(signoff.valid(case, review)))
     return notify_case("signoff_request", f"signoff:{rapid_review_id}", case, waiting)
 
 
@@ -111,7 +105,7 @@ def on_case_change(case: dict[str, Any], events: list[dict[str, Any]]) -> None:
             key = f"decision_needed:{case['id']}"
             notify_case("decision_needed", key, case, recipients(PARTNER))
         elif event.get("kind") == "stage" and event.get("to") == "rapid_review":
-            rapid_review = _latest_rapid_review(case["id"])
+            rapid_review = signoff.current_review(case["id"])
             if rapid_review is not None:
                 request_signoffs(case, rapid_review["id"])
 

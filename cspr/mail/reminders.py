@@ -20,7 +20,7 @@ from flask import current_app
 
 from cspr import audit
 from cspr.auth.roles import ADMIN, BUSINESS_UNIT
-from cspr.casework import clock, facts, stages
+from cspr.casework import clock, deadlines, stages
 from cspr.casework.calendar_settings import closures
 from cspr.casework.cases import CASES
 from cspr.exceptions import Forbidden, Refused
@@ -82,7 +82,7 @@ def due_reminders(
 ) -> list[tuple[str, str, str]]:
     """Return (kind, key, deadline text) for each reminder a case needs today."""
     found = []
-    for deadline in facts.deadlines(case, today):
+    for deadline in deadlines.deadlines(case, today):
         status = deadline.status
         if status.state in ("due", "due_soon") and status.working_days <= days_before:
             kind, day = "deadline_reminder", status.due

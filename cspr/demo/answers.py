@@ -70,6 +70,7 @@ class Story:
     perpetrator: tuple[str, ...] = ("not_known",)
     disability: str = ""
     looked_after: bool = False
+    hold: str = ""  # why the family must not be contacted yet, if they must not
 
 
 def name(given: str, family: str) -> dict[str, str]:
@@ -110,6 +111,7 @@ def referral(story: Story, who: str, incident: date, aware: date) -> dict[str, A
         "incident_location": story.place,
         "incident_description": story.happened,
         "aware_date": aware.isoformat(),
+        "la_aware_date": aware.isoformat(),
         "abuse_or_neglect": story.abuse,
         "referral_reasons": story.reasons,
         "police_investigation": "no" if story.abuse == "no" else "yes",
@@ -117,17 +119,17 @@ def referral(story: Story, who: str, incident: date, aware: date) -> dict[str, A
         "agencies_involved": [
             {"agency_name": agency, "agency_involvement": what} for agency, what in story.agencies
         ],
-        "family_aware": "yes",
+        "family_aware": "no" if story.hold else "yes",
+        "family_contact_hold": bool(story.hold),
     }  # fmt: skip
+    if story.hold:
+        answers["family_not_aware_reason"] = story.hold
+        answers["family_contact_hold_reason"] = story.hold
     return answers
 
 
-def consideration(
-    story: Story, partner: str, agree: bool, when: date, rationale: str = ""
-) -> dict[str, Any]:
-    """Give one statutory partner's view on whether the case is notifiable."""
-    harm = "child_died" if story.died else "serious_harm"
-    criteria = ["abuse_or_neglect", harm] if agree else [harm]
+def view_reason(story: Story, partner: str, agree: bool) -> str:
+    """Give one statutory partner's reasons for their view on notifying."""
     what = f"{story.given} {'died' if story.died else 'was seriously harmed'}"
     views = {
         ("la", True): f"{what} and abuse or neglect is known or suspected. This is a serious "
@@ -142,23 +144,7 @@ def consideration(
         ("icb", False): "The medical opinion is that the injuries match the account given and "
         "the delay in seeking care has been explained.",
     }
-    return {
-        "child_name": name(story.given, story.family),
-        "consideration_date": when.isoformat(),
-        "partner_organisation": {"la": "local_authority"}.get(partner, partner),
-        "partner_lead_name": person(partner),
-        "partner_lead_role": PEOPLE[partner][2],
-        "criteria_met": criteria,
-        "serious_case": agree,
-        "notifiable_decision": "agree" if agree else "disagree",
-        "rationale": rationale or views[(partner, agree)],
-        "other_routes": ["none"] if agree else ["practitioner_event"],
-        "other_routes_details": (
-            "Notification and a rapid review are the right next steps."
-            if agree
-            else "A short practitioner session would still help staff reflect on the case."
-        ),
-    }
+    return views[(partner, agree)]
 
 
 def _legal(story: Story) -> list[str]:
@@ -261,12 +247,8 @@ def rapid_review(
         "decision_rationale": rationale or RATIONALE[recommendation],
         "decision_date": dates["decided"].isoformat(),
         "national_importance": recommendation == "national_review",
-        "la_lead_name": person("la"),
-        "la_signoff_date": dates["signed"].isoformat(),
-        "police_lead_name": person("police"),
-        "police_signoff_date": dates.get("police_signed", dates["signed"]).isoformat(),
-        "icb_lead_name": person("icb"),
-        "icb_signoff_date": dates["signed"].isoformat(),
+        "national_criteria": ["improvements", "recurrent_themes"]
+        if recommendation == "national_review" else ["none"],
     }  # fmt: skip
     if route:
         answers["other_learning_route"] = route
@@ -274,8 +256,6 @@ def rapid_review(
         answers["national_importance_reason"] = (
             "Similar cases in other partnerships point to a gap in national guidance."
         )
-    if "sent" in dates:
-        answers["sent_to_panel_date"] = dates["sent"].isoformat()
     return answers
 
 
@@ -289,7 +269,7 @@ def panel_response(
         "panel_view": "agree" if agree else "challenge",
         "panel_comments": comments
         or "The Panel agreed with the partners' decision and thanked them for a clear rationale.",
-        "national_review_planned": False,
+        **({"national_review_answer": "local"} if decision == "national_review" else {}),
     }
 
 
@@ -420,7 +400,10 @@ POLICE_DISSENT = (
     "The post-mortem is not complete and there is no evidence of neglect yet. The police would "
     "wait for the pathologist's report before notifying."
 )
-POLICE_CHANGE = "The first post-mortem findings now point to neglect, so the police agree."
+LA_NOTIFIED_ANYWAY = (
+    "The council believes neglect may have played a part and that the Panel should hear of "
+    "Daisy's death now; the police view is recorded with the notification."
+)
 SIMILAR_REVIEW = (
     "A local review of a very similar case finished this year, and its action plan already "
     "covers this learning."
@@ -768,5 +751,18 @@ STORIES: dict[str, Story] = {s.letter: s for s in [
         good="Tests found a bone condition that explained the fracture, and the family were "
         "told quickly and kindly.",
         safety="Oscar is at home with his parents; no plan is needed.",
+    ),
+    Story(
+        letter="P", given="Poppy", family="Invention", age_days=5480, gender="female",
+        ethnicity="white_british", died=True, abuse="no",
+        place="Exampleshire General Hospital", address=("The Willows children's home",
+        "Mockbridge", "EY5 4QT"), legal=("looked_after",), known_to_csc="open_case",
+        looked_after=True,
+        happened="Poppy, aged 15, who had lived in a children's home for two years, died in "
+        "hospital after a sudden illness linked to a heart condition known since birth.",
+        reasons="Poppy was looked after by the council. The doctors found no sign of abuse "
+        "or neglect; her death is still notified to the Secretary of State and Ofsted.",
+        agencies=(("Children's social care", "Poppy's social worker visited every six weeks."),
+                  ("Community paediatrics", "Cardiology follow-up every six months.")),
     ),
 ]}  # fmt: skip
