@@ -27,7 +27,7 @@ from docxtpl import DocxTemplate  # noqa: E402
 from jinja2 import Environment  # noqa: E402
 
 from cspr import create_app  # noqa: E402
-from cspr.casework import demo  # noqa: E402
+from cspr.demo import run as demo  # noqa: E402
 from cspr.documents import library, operations, sample  # noqa: E402
 from cspr.documents.render import render_docx  # noqa: E402
 from cspr.storage import close_store, get_store  # noqa: E402

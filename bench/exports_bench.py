@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from openpyxl import Workbook  # noqa: E402
 
 from cspr import create_app  # noqa: E402
-from cspr.casework import demo_answers  # noqa: E402
+from cspr.demo import answers as demo_answers  # noqa: E402
 from cspr.exports import formexport  # noqa: E402
 from cspr.storage import close_store, get_store  # noqa: E402
 

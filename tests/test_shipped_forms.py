@@ -14,7 +14,6 @@ from jsonschema import Draft202012Validator
 
 from cspr.formengine import messages
 from cspr.formengine.definitions import FormDefinition, load_directory
-from cspr.formengine.operations import prefilled_answers
 from cspr.formengine.registry import load_errors
 from cspr.formengine.schema import submission_schema
 from cspr.formengine.validation import validate_submission
@@ -22,9 +21,12 @@ from tests.conftest import csrf_token
 
 FORMS = Path(__file__).resolve().parents[1] / "forms"
 TODAY = date(2026, 11, 22)
+# Each shipped form's version: raised whenever a shipped definition changes, so that a store
+# that already holds the earlier version publishes the new one.
+VERSIONS = {"referral": 2, "notification": 2, "rapid_review": 2, "panel_response": 2,
+            "terms_of_reference": 2, "action_plan": 2}  # fmt: skip
 SHIPPED = {
     "referral": ["agency_user", "business_unit", "partner", "chair"],
-    "consideration_decision": ["partner", "business_unit"],
     "notification": ["business_unit", "partner"],
     "rapid_review": ["business_unit", "partner"],
     "panel_response": ["business_unit"],
@@ -91,24 +93,14 @@ REFERRAL: dict[str, Any] = {
     ],
     "family_aware": "no",
     "family_not_aware_reason": "The police asked us not to tell the parents yet.",
-}
-
-CONSIDERATION: dict[str, Any] = {
-    "child_name": _name("Amelia", "Jones"),
-    "consideration_date": "2026-11-02",
-    "partner_organisation": "police",
-    "partner_lead_name": _name("Mark", "Owusu"),
-    "partner_lead_role": "Detective Superintendent, public protection",
-    "criteria_met": ["abuse_or_neglect", "serious_harm"],
-    "serious_case": True,
-    "notifiable_decision": "agree",
-    "rationale": "Non-accidental injury is suspected and the fractures are serious harm.",
-    "other_routes": ["none"],
-    "other_routes_details": "Notification is the right route, so no other route is needed.",
+    "family_contact_hold": True,
+    "family_contact_hold_reason": "The police asked us not to tell the parents yet.",
 }
 
 CHILD = {
+    "unborn": False,
     "child_name": _name("Amelia", "Jones"),
+    "child_role": "subject",
     "dob_known": True,
     "date_of_birth": "2025-08-03",
     "gender": "female",
@@ -130,7 +122,9 @@ NOTIFICATION: dict[str, Any] = {
     "children": [
         CHILD,
         {
+            "unborn": False,
             "child_name": _name("Leo", "Jones"),
+            "child_role": "subject",
             "dob_known": False,
             "age": 3,
             "gender": "male",
@@ -164,6 +158,7 @@ RAPID_REVIEW: dict[str, Any] = {
     "incident_date": "2026-10-30",
     "la_aware_date": "2026-10-31",
     "notification_date": "2026-11-04",
+    "notification_reference": "NSI-2026-0451",
     "meeting_date": "2026-11-17",
     "case_summary": "Amelia was admitted with a fractured arm and older rib fractures.",
     "child_experience": "Amelia was rarely seen by professionals outside the home.",
@@ -187,6 +182,7 @@ RAPID_REVIEW: dict[str, Any] = {
     "outstanding_actions": "Strategy meeting about the half-sister: social care, 25 November.",
     "learning_identified": "Missed health appointments for babies on plans must be escalated.",
     "good_practice": "The emergency department recognised the injuries quickly.",
+    "national_criteria": ["recurrent_themes"],
     "regulation_criteria": ["a_improvements", "c_joint_working"],
     "local_criteria": ["none"],
     "recommendation": "other_learning",
@@ -195,13 +191,6 @@ RAPID_REVIEW: dict[str, Any] = {
     "decision_date": "2026-11-17",
     "national_importance": True,
     "national_importance_reason": "It repeats a national theme about non-mobile babies.",
-    "la_lead_name": _name("Helen", "Barker"),
-    "la_signoff_date": "2026-11-18",
-    "police_lead_name": _name("Mark", "Owusu"),
-    "police_signoff_date": "2026-11-18",
-    "icb_lead_name": _name("Grace", "Adeyemi"),
-    "icb_signoff_date": "2026-11-19",
-    "sent_to_panel_date": "2026-11-20",
 }
 
 PANEL_RESPONSE: dict[str, Any] = {
@@ -209,14 +198,8 @@ PANEL_RESPONSE: dict[str, Any] = {
     "response_received_date": "2026-11-20",
     "panel_view": "challenge",
     "panel_comments": "The Panel asked the partners to consider a local review.",
-    "national_review_planned": False,
     "panel_letter": {"file_id": "f-001", "filename": "Panel letter.pdf", "size": 48213,
                      "content_type": "application/pdf"},
-    "reconvened_date": "2026-11-21",
-    "challenge_outcome": "change",
-    "revised_decision": "local_cspr",
-    "challenge_justification": "The partners agree that a local review will add learning.",
-    "reply_sent_date": "2026-11-22",
 }
 
 TERMS: dict[str, Any] = {
@@ -301,7 +284,6 @@ AUDIT: dict[str, Any] = {
 
 COMPLETE: dict[str, dict[str, Any]] = {
     "referral": REFERRAL,
-    "consideration_decision": CONSIDERATION,
     "notification": NOTIFICATION,
     "rapid_review": RAPID_REVIEW,
     "panel_response": PANEL_RESPONSE,
@@ -315,13 +297,12 @@ COMPLETE: dict[str, dict[str, Any]] = {
 INCOMPLETE: dict[str, dict[str, Any]] = {
     "referral": {"child_dob_known": False, "referrer_agency_type": "other",
                  "agencies_known": True, "family_aware": "no", "referrer_email": "priya"},
-    "consideration_decision": {"criteria_met": [], "rationale": "   "},
     "notification": {"children": [{"dob_known": True, "disability": "yes"}],
                      "other_children_known": True, "looked_after_child": True,
                      "care_leaver_involved": True, "notifier_phone": "12345"},
     "rapid_review": {"recommendation": "other_learning", "national_importance": True,
                      "immediate_actions_outstanding": True, "practice_episodes": [{}]},
-    "panel_response": {"panel_view": "challenge", "challenge_outcome": "change"},
+    "panel_response": {"panel_view": "challenge", "local_decision": "national_review"},
     "terms_of_reference": {"method": "other", "panel_informed": True,
                            "parallel_processes": ["inquest"], "longer_than_six_months": True,
                            "publication_plan": "improvements_only", "lines_of_enquiry": []},
@@ -360,7 +341,7 @@ def test_every_shipped_form_loads(shipped: dict[str, FormDefinition]) -> None:
     assert set(SHIPPED) <= set(shipped)
     for form_id, audience in SHIPPED.items():
         definition = shipped[form_id]
-        assert definition.version == 1
+        assert definition.version == VERSIONS.get(form_id, 1)
         assert definition.raw["audience"] == audience
         assert definition.description
 
@@ -398,59 +379,12 @@ def test_every_input_has_an_error_name(shipped: dict[str, FormDefinition], form_
 
 
 @pytest.mark.parametrize("form_id", sorted(SHIPPED))
-def test_prefills_point_at_matching_fields(
+def test_shipped_forms_no_longer_copy_answers_by_field_name(
     shipped: dict[str, FormDefinition], form_id: str
 ) -> None:
-    for field in _inputs(shipped[form_id]):
-        if "prefill" not in field:
-            continue
-        source_form = shipped[field["prefill"]["form"]]
-        assert source_form.id != form_id
-        assert source_form.has_field(field["prefill"]["field"]), field["prefill"]
-        source = source_form.field(field["prefill"]["field"])
-        assert source["type"] == field["type"], field["name"]
-        if "options" in field:
-            mine = {option["value"] for option in field["options"]}
-            assert {option["value"] for option in source["options"]} <= mine, field["name"]
-        limit = field.get("validation", {}).get("max_length")
-        if limit is not None:
-            assert source.get("validation", {}).get("max_length", limit + 1) <= limit
-
-
-@pytest.mark.parametrize("form_id", sorted(SHIPPED))
-def test_prefills_come_from_one_earlier_form(
-    shipped: dict[str, FormDefinition], form_id: str
-) -> None:
-    # A draft is started from a single linked submission, so every prefill must name that form.
-    sources = {f["prefill"]["form"] for f in _inputs(shipped[form_id]) if "prefill" in f}
-    assert len(sources) <= 1, sources
-
-
-@pytest.mark.parametrize(
-    ("form_id", "source", "expected"),
-    [
-        ("consideration_decision", REFERRAL, ["child_name"]),
-        ("notification", REFERRAL, ["incident_type", "abuse_or_neglect", "incident_date",
-                                    "incident_location", "case_outline"]),
-        ("rapid_review", NOTIFICATION, ["incident_type", "incident_date", "la_aware_date",
-                                        "case_summary"]),
-        ("panel_response", RAPID_REVIEW, ["local_decision"]),
-        ("terms_of_reference", RAPID_REVIEW, ["commissioned_date"]),
-        ("action_plan", TERMS, ["review_name"]),
-    ],
-)
-def test_prefilled_answers_are_valid(
-    shipped: dict[str, FormDefinition], form_id: str, source: dict[str, Any], expected: list[str]
-) -> None:
-    definition = shipped[form_id]
-    source_id = next(f["prefill"]["form"] for f in _inputs(definition) if "prefill" in f)
-    linked = {"form_id": source_id, "answers": source}
-    prefilled = prefilled_answers(definition, linked)
-    assert list(prefilled) == expected
-    _, errors = validate_submission(definition, prefilled, TODAY)
-    assert not set(prefilled) & set(errors), errors
-    answers = {**COMPLETE[form_id], **prefilled}
-    assert validate_submission(definition, answers, TODAY)[1] == {}
+    # Case forms are filled from the case's facts, bound by declaration, not from another
+    # form's field names.
+    assert not any("prefill" in field for field in _inputs(shipped[form_id]))
 
 
 def test_notification_allows_at_most_four_children(shipped: dict[str, FormDefinition]) -> None:
@@ -500,25 +434,18 @@ def test_child_born_after_incident_is_refused(shipped: dict[str, FormDefinition]
     )}
 
 
-def test_panel_agreement_skips_the_challenge_page(shipped: dict[str, FormDefinition]) -> None:
-    answers = {
-        key: value for key, value in PANEL_RESPONSE.items()
-        if key in {"local_decision", "response_received_date", "panel_comments",
-                   "national_review_planned"}
-    }
-    answers["panel_view"] = "agree"
-    assert validate_submission(shipped["panel_response"], answers, TODAY)[1] == {}
-    # A challenge can be recorded before the partners meet again (the case then shows a task),
-    # but once an outcome is given its date and justification are needed.
-    challenged = {**answers, "panel_view": "challenge"}
-    assert validate_submission(shipped["panel_response"], challenged, TODAY)[1] == {}
-    _, errors = validate_submission(
-        shipped["panel_response"], {**challenged, "challenge_outcome": "keep"}, TODAY
-    )
-    assert errors == {
-        "reconvened_date": "Enter the date the partners met again",
-        "challenge_justification": "Enter why the partners reached this decision",
-    }
+def test_panel_response_asks_about_a_national_review_only_when_recommended(
+    shipped: dict[str, FormDefinition],
+) -> None:
+    panel = shipped["panel_response"]
+    agreed = {**PANEL_RESPONSE, "panel_view": "agree"}
+    clean, errors = validate_submission(panel, agreed, TODAY)
+    assert errors == {} and "national_review_answer" not in clean
+    recommended = {**agreed, "local_decision": "national_review"}
+    _, errors = validate_submission(panel, recommended, TODAY)
+    assert list(errors) == ["national_review_answer"]
+    answered = {**recommended, "national_review_answer": "national"}
+    assert validate_submission(panel, answered, TODAY)[1] == {}
 
 
 def test_terms_of_reference_period_ends_after_it_starts(

@@ -155,7 +155,9 @@ def _legal(story: Story) -> list[str]:
 def notification(story: Story, incident: date, aware: date) -> dict[str, Any]:
     """Answer the serious incident notification, sent by the business unit for the council."""
     child: dict[str, Any] = {
+        "unborn": False,
         "child_name": name(story.given, story.family),
+        "child_role": "subject",
         "dob_known": True,
         "date_of_birth": born(story, incident).isoformat(),
         "gender": story.gender,
@@ -260,7 +262,7 @@ def rapid_review(
 
 
 def panel_response(
-    decision: str, received: date, agree: bool, comments: str = ""
+    decision: str, received: date, agree: bool, comments: str = "", national: str = "local"
 ) -> dict[str, Any]:
     """Record the National Panel's reply to the partners' decision."""
     return {
@@ -269,7 +271,7 @@ def panel_response(
         "panel_view": "agree" if agree else "challenge",
         "panel_comments": comments
         or "The Panel agreed with the partners' decision and thanked them for a clear rationale.",
-        **({"national_review_answer": "local"} if decision == "national_review" else {}),
+        **({"national_review_answer": national} if decision == "national_review" else {}),
     }
 
 
@@ -399,6 +401,14 @@ def rapid_review_audit(start: date, end: date, audited: date) -> dict[str, Any]:
 POLICE_DISSENT = (
     "The post-mortem is not complete and there is no evidence of neglect yet. The police would "
     "wait for the pathologist's report before notifying."
+)
+NATIONAL_REVIEW_NOTE = (
+    "The Panel will carry out a national review of safer sleep when families move between "
+    "areas, and asked the partnership to take part."
+)
+CRITERIA_NOT_MET = (
+    "CCTV from the leisure centre shows Rosa slipped on a wet floor: abuse or neglect is no "
+    "longer suspected."
 )
 LA_NOTIFIED_ANYWAY = (
     "The council believes neglect may have played a part and that the Panel should hear of "
@@ -764,5 +774,35 @@ STORIES: dict[str, Story] = {s.letter: s for s in [
         "or neglect; her death is still notified to the Secretary of State and Ofsted.",
         agencies=(("Children's social care", "Poppy's social worker visited every six weeks."),
                   ("Community paediatrics", "Cardiology follow-up every six months.")),
+    ),
+    Story(
+        letter="Q", given="Quinn", family="Madeup", age_days=300, gender="male",
+        ethnicity="white_british", died=True, abuse="suspected", place="Home, Mockbridge",
+        address=("9 Notional Lane", "Mockbridge", "EY5 2RS"), legal=("none_known",),
+        known_to_csc="no",
+        happened="Quinn, aged ten months, died after he was found unresponsive in a bed he "
+        "was sharing with his father, who had been drinking.",
+        reasons="The risks of sharing a bed with a baby after drinking were not explained to "
+        "the family, who had moved into the area a month before.",
+        agencies=(("Health visiting team", "The family's records had not yet arrived from "
+                   "their previous area."),
+                  ("GP practice", "The family registered two weeks before Quinn died.")),
+        experience="Quinn was a healthy baby who was feeding well.",
+        analysis="Safer sleep advice was not repeated when the family moved area, and their "
+        "records did not follow them quickly.",
+        equality="The father worked nights and was never seen by health visitors.",
+        learning="Safer sleep advice must reach fathers and families who move between areas.",
+        good="The new GP practice booked a health visitor introduction at registration.",
+        safety="Quinn's older sister is supported by an early help worker.",
+    ),
+    Story(
+        letter="R", given="Rosa", family="Hypothetical", age_days=3300, gender="female",
+        ethnicity="mixed_white_asian", died=False, abuse="suspected",
+        place="Sampleton leisure centre", address=("3 Theory Court", "Sampleton", "EY1 6TU"),
+        legal=("none_known",), known_to_csc="no",
+        happened="Rosa, aged nine, was taken to hospital with a head injury after a fall at "
+        "a leisure centre; at first it was not clear how it happened.",
+        reasons="Staff at the centre gave differing accounts of the fall.",
+        agencies=(("Sampleton Primary School", "No concerns about Rosa."),),
     ),
 ]}  # fmt: skip

@@ -64,6 +64,7 @@ class MoveTo:
     """Move the case to another stage, as the business unit."""
 
     to: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -377,6 +378,19 @@ def build_plans(today: date, closed: frozenset[date] = frozenset()) -> tuple[
     d = dates.case(dates.back(12))
     plan("P", "la", "notified_only", d, MoveTo("consideration"), *_notify("P", d),
          MoveTo("notified_only"))
+    # Q: the partners recommended a national review and the Panel is carrying one out.
+    d = dates.case(dates.back(45))
+    plan("Q", "health", "national_review", d,
+         *_to_decision("Q", d, "national_review"),
+         Send("bu", "panel_response", answers.panel_response(
+             "national_review", d["panel"], True, answers.NATIONAL_REVIEW_NOTE, "national")),
+         MoveTo("panel_response"), MoveTo("national_review"))
+
+    # R: notified, then found not to meet the criteria once the cause of the injury was known.
+    d = dates.case(dates.back(9))
+    plan("R", "school", "criteria_not_met", d, MoveTo("consideration"),
+         *_views("R", ALL_AGREE), *_notify("R", d),
+         MoveTo("criteria_not_met", answers.CRITERIA_NOT_MET))
     # fmt: on
 
     end = today - timedelta(days=20)

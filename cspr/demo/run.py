@@ -145,7 +145,7 @@ def _run_case(people: dict[str, dict[str, Any]], plan: CasePlan) -> dict[str, An
             case Send():
                 _send(people[step.who], step, case_id)
             case MoveTo():
-                cases.move(bu, case_id, step.to)
+                cases.move(bu, case_id, step.to, step.reason)
             case View():
                 verbs.give_view(people[step.who], case_id,
                                 "notifiable" if step.notifiable else "not_notifiable", step.reason)

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from cspr.casework.demo import DEMO_PASSWORD
+from cspr.demo.run import DEMO_PASSWORD
 from tests.browser.harness import LiveServer, check_page, sign_in
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,8 @@ from typing import Any
 from flask import Flask
 
 from cspr.auth.roles import ROLES
-from cspr.casework import cases, clock, decisions, demo, facts, stages
+from cspr.casework import cases, clock, deadlines, decisions, stages, tracks
+from cspr.demo import plans as demo
 from cspr.casework.calendar_settings import add_closure_day
 from cspr.formengine import operations as form_ops
 from cspr.formengine.definitions import load_directory
@@ -56,7 +57,7 @@ def test_demo_fills_an_empty_store_and_refuses_a_second_time(app: Flask) -> None
     assert result.exit_code == 0, result.output
     accounts = _accounts(result.output)
     assert {role for role, _, _ in accounts.values()} == set(ROLES.values())
-    assert "15 cases" in result.output
+    assert "18 cases" in result.output
 
     with app.app_context():
         store = get_store()
@@ -66,19 +67,23 @@ def test_demo_fills_an_empty_store_and_refuses_a_second_time(app: Flask) -> None
         assert {u["role"] for u in users} == set(ROLES)
         assert {u["email"] for u in users} == set(accounts)
         for case in every_case:
-            assert len(case["events"]) >= 2 and cases.case_submissions(case["id"])
-            assert store.audit.count(object_type="case", object_id=case["id"]) >= 2
-        dissent = [c for c in every_case if cases.decision_outcome(c["id"]).dissent]
+            assert case["events"] and cases.case_submissions(case["id"])
+            assert store.audit.count(object_type="case", object_id=case["id"]) >= 1
+        assert decisions.decision_rule() == "unanimous"
+        dissent = [c for c in every_case if decisions.position(c).dissent]
         assert dissent and all(c["stage"] != "not_notifiable" for c in dissent)
+        # The local authority notified despite a dissent under the unanimous rule.
+        assert any(c.get("notification", {}).get("without_agreement") for c in every_case)
+        assert {tracks.track(c) for c in every_case} >= {"serious_incident", "looked_after_death"}
         tasks = [t for c in every_case for t in c["tasks"]]
-        assert {"open", "done"} <= {t["status"] for t in tasks}
         assert any(t.get("outcome") == "change" for t in tasks)
+        assert any(c["facts"].get("decision.outcome") == "national_review" for c in every_case)
         assert any(c.get("delays") for c in every_case)
         # Nothing that looks real: every email, in accounts and in answers, is at example.org.
         answers = [s for sub in store.find("submissions") for s in _strings(sub["answers"])]
         emails = [u["email"] for u in users] + [s for s in answers if "@" in s]
         assert emails and all(e.endswith(".example.org") for e in emails)
-        late = {d.status.state for c in every_case for d in facts.deadlines(c, date.today())}
+        late = {d.status.state for c in every_case for d in deadlines.deadlines(c, date.today())}
         assert {"overdue", "due_soon", "met"} <= late
 
     for email, (role, _, password) in accounts.items():
@@ -145,16 +150,11 @@ def test_plans_hold_on_any_day_of_the_year() -> None:
             assert problems == {}, (today, send.form_id, problems)
         for plan in plans:
             for step in plan.steps:
-                if isinstance(step, demo.KeyDate) and step.key != "planned_publication":
+                if isinstance(step, demo.KeyDate) and step.fact != "dates.planned_publication":
                     assert step.when <= today, (today, plan.letter, step)
                 if isinstance(step, demo.Delay):
                     assert step.new_date > today
-        aware = {
-            p.letter: s.when
-            for p in plans
-            for s in p.steps
-            if isinstance(s, demo.KeyDate) and s.key == "aware"
-        }
+        aware = {p.letter: date.fromisoformat(p.referral.answers["la_aware_date"]) for p in plans}
         due = clock.notification_due
         assert clock.deadline_status(due(aware["B"]), today).state == "overdue", today
         assert clock.deadline_status(due(aware["A"]), today).state == "due_soon", today

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cspr import create_app
-from cspr.casework import demo
+from cspr.demo import run as demo
 from cspr.storage import close_store, get_store
 from tests.conftest import sign_in
 
@@ -30,7 +30,7 @@ ADMIN = "admin@demo.example.org"
 
 @pytest.fixture(scope="package")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """Return an app whose store holds the demo: users and 15 cases at every stage."""
+    """Return an app whose store holds the demo: users and 18 cases at every stage."""
     app = create_app(
         {
             "TESTING": True,

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from cspr.casework import cases
-from cspr.casework import demo_answers as answers
+from cspr.demo import answers
 from cspr.documents import library, operations
 from cspr.documents.context import person
 from cspr.documents.pseudonyms import Redactor

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from werkzeug.test import TestResponse
 
 from cspr import create_app
-from cspr.casework.demo import DEMO_PASSWORD
+from cspr.demo.run import DEMO_PASSWORD
 from cspr.storage import close_store
 from tests.conftest import csrf_token, sign_in
 
@@ -43,7 +43,7 @@ def _config(data_dir: Path, **extra: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the demo partnership once: 15 cases at every stage, every form sent."""
+    """Build the demo partnership once: 18 cases at every stage, every form sent."""
     data_dir = tmp_path_factory.mktemp("exports-demo") / "data"
     app = create_app(_config(data_dir))
     result = app.test_cli_runner().invoke(args=["demo"])

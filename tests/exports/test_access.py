@@ -80,7 +80,7 @@ def test_case_roles_see_everything_they_may(app: Flask, login: Login, who: str) 
         referrals = get_store().count("submissions", {"form_id": "referral", "status": "submitted"})
     assert len(_references(client, "referral")) == referrals
     register = workbook(post(client, "/exports/case-register"))
-    assert register.worksheets[0].max_row == 16  # a header and the 15 demo cases
+    assert register.worksheets[0].max_row == 19  # a header and the 18 demo cases
     audit_page = client.get("/exports/rapid-review-audit")
     # The audit workbook is for the chair, prepared by the business unit.
     assert audit_page.status_code == (403 if who == "partner" else 200)
@@ -106,9 +106,9 @@ def test_every_export_is_written_to_the_audit_trail(app: Flask, login: Login) ->
         ("action_plan_tracker", None), ("rapid_review_audit", None), ("yearly_figures", "2026"),
     ]  # fmt: skip
     referral, actions, register, tracker, audit, yearly = (e["details"] for e in entries)
-    assert referral == {"format": "xlsx", "rows": 15, "versions": [1]}
+    assert referral == {"format": "xlsx", "rows": 18, "versions": [2]}
     assert actions["group"] == "actions" and actions["format"] == "csv" and actions["rows"] == 2
-    assert register == {"format": "xlsx", "rows": 15}
+    assert register == {"format": "xlsx", "rows": 18}
     assert tracker["rows"] == 8
     assert audit["start"] == "2025-01-01" and audit["end"] == "2026-12-31"
     assert yearly["format"] == "xlsx"

@@ -32,7 +32,7 @@ def test_dashboard_shows_accessible_charts_without_scripts_or_inline_styles(
     assert section.count('<table class="govuk-table">') == 3
     assert "style=" not in section and "<script" not in section
     assert "Show the data: cases by stage" in section
-    assert "15 cases. By stage:" in section
+    assert "18 cases. By stage:" in section
     assert "Notifications to the National Panel by the month they were due" in section
     # Every stage has a row in the data table, in the order cases move through them.
     table = section[section.index("<table"):section.index("</table>")]
@@ -46,8 +46,8 @@ def test_chart_data_counts_cases_and_deadlines(app: Flask) -> None:
         case_list = get_store().find("cases")
         by_stage = charts.stage_chart(case_list)
         notified = charts.timeliness_chart(case_list, "Serious incident notification", date.today())
-        reviews = charts.timeliness_chart(case_list, "Rapid review", date.today())
-    assert sum(n for _, n in by_stage.rows) == 15
+        reviews = charts.timeliness_chart(case_list, "Rapid review sent to the Panel", date.today())
+    assert sum(n for _, n in by_stage.rows) == 18
     assert len(by_stage.rects) == sum(1 for _, n in by_stage.rows if n)
     assert len(notified.rows) == 12
     assert notified.rows[-1][0] == f"{date.today():%B %Y}"

@@ -48,14 +48,14 @@ def test_workbook_has_typed_cells_a_frozen_bold_header_and_linked_group_sheets(
         assert all(6 <= w <= 60 for w in widths)
     sent = _sent(app, "referral")
     rows = list(main.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == len(sent) == 15
+    assert len(rows) == len(sent) == 18
     by_ref = {r[0]: dict(zip(headers, r, strict=True)) for r in rows}
     stored = {s["reference"]: s for s in sent}
     assert set(by_ref) == set(stored)
     for reference, row in by_ref.items():
         answers = stored[reference]["answers"]
         assert isinstance(row["Sent"], datetime)
-        assert row["Form version"] == 1
+        assert row["Form version"] == 2
         assert row["Case"].startswith("CSPR-")
         incident = row["Date of the incident"]
         assert isinstance(incident, datetime)  # a real Excel date, not text
@@ -151,7 +151,7 @@ def test_json_holds_every_stored_answer(app: Flask, login: Login) -> None:
     document = json.loads(response.data)
     sent = {s["reference"]: s for s in _sent(app, "notification")}
     assert document["form"] == {"id": "notification", "title": "Serious incident notification",
-                                "versions": [1]}  # fmt: skip
+                                "versions": [2]}  # fmt: skip
     assert document["count"] == len(document["submissions"]) == len(sent)
     assert "children" in document["groups"]
     for record in document["submissions"]:

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from cspr import create_app
-from cspr.casework.demo import DEMO_PASSWORD
+from cspr.demo.run import DEMO_PASSWORD
 from cspr.exports import jobs
 from cspr.storage import close_store, get_store
 from tests.conftest import sign_in
@@ -61,7 +61,7 @@ def test_a_big_export_is_made_in_the_background_and_only_its_owner_gets_it(
     job_url = response.headers["Location"]
     job_id = job_url.rsplit("/", 1)[-1]
     job = _wait(app, job_id)
-    assert job["status"] == "done" and job["rows_done"] == 15 and job["rows"] == 15
+    assert job["status"] == "done" and job["rows_done"] == 18 and job["rows"] == 18
 
     page = client.get(job_url)
     assert "Your export is ready" in page.text and "Refresh" not in page.headers
@@ -69,7 +69,7 @@ def test_a_big_export_is_made_in_the_background_and_only_its_owner_gets_it(
     assert download.status_code == 200
     assert "referral-" in download.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(download.data))
-    assert book.worksheets[0].max_row == 16
+    assert book.worksheets[0].max_row == 19
 
     with app.app_context():
         path = jobs.result_path(job)
@@ -77,7 +77,7 @@ def test_a_big_export_is_made_in_the_background_and_only_its_owner_gets_it(
         downloads = get_store().audit.count(action="download", object_id=job_id)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert details["rows"] == 15 and details["format"] == "xlsx"
+    assert details["rows"] == 18 and details["format"] == "xlsx"
     assert downloads == 1
 
     # Someone else, even with the same role, cannot see or fetch it.

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask
 
-from cspr.casework import cases
+from cspr.casework import cases, signoff
 from cspr.mail import notify, outbox, sender
 from cspr.storage import get_store
-from tests.casework.test_cases import send
+from tests.casework.test_cases import give_views, send, sign_all
+from tests.casework.test_cases import notify as record_notification
 from tests.mail.conftest import BASE_URL, SmtpServer, assert_no_personal_data
 
 BUSINESS_UNIT = ["bu2@testshire.example.org", "bu@testshire.example.org"]
@@ -61,10 +63,8 @@ def test_the_whole_path_tells_the_right_people(app: Flask, smtp: SmtpServer, peo
     assert _subjects(smtp, "Decision needed") == [
         (to, f"Decision needed: case {ref}") for to in PARTNERS
     ]
-    for partner, view in (("la", "agree"), ("police", "agree")):
-        org = {"la": "local_authority", "police": "police"}[partner]
-        changes = {"partner_organisation": org, "notifiable_decision": view}
-        send(app, people[partner], "consideration_decision", changes, case_id)
+    give_views(app, people, case_id, {"la": True, "police": True})
+    record_notification(app, people, case_id, date(2026, 11, 20))
     send(app, bu, "notification", case_id=case_id)
     _move(app, bu, case_id, "notified")
     _move(app, bu, case_id, "rapid_review")
@@ -77,13 +77,9 @@ def test_the_whole_path_tells_the_right_people(app: Flask, smtp: SmtpServer, peo
     assert _subjects(smtp, "Sign-off") == [
         (to, f"Sign-off needed: rapid review for case {ref}") for to in PARTNERS
     ]
-    with app.app_context():
-        for partner in ("la", "police", "icb"):
-            cases.sign_off(people[partner], case_id)
+    sign_all(app, people, case_id)
     _move(app, bu, case_id, "decided")
-    dropped = ("reconvened_date", "challenge_outcome", "revised_decision")
-    changes = {"local_decision": "local_cspr"}
-    send(app, bu, "panel_response", changes, case_id, drop=(*dropped, "challenge_justification"))
+    send(app, bu, "panel_response", {"local_decision": "local_cspr"}, case_id)
     _deliver(app)
     assert _subjects(smtp, "Panel response") == [
         (to, f"Panel response recorded: case {ref}") for to in PARTNERS
@@ -105,18 +101,21 @@ def test_rapid_review_sent_before_the_stage_asks_on_the_move(
     send(app, people["agency"], "referral")
     case_id = _case(app)["id"]
     with app.app_context():
-        get_store().update(
-            "cases", case_id, {"stage": "notified", "signoffs": {"local_authority": {}}}
-        )
+        get_store().update("cases", case_id, {"stage": "notified"})
     drop = ("other_learning_route",)
     send(app, people["bu"], "rapid_review", {"recommendation": "local_cspr"}, case_id, drop=drop)
+    with app.app_context():
+        review = signoff.current_review(case_id)
+        version = signoff.version(review)
+        get_store().update("cases", case_id,
+                           {"signoffs": {"local_authority": {"version": version}}})  # fmt: skip
     _deliver(app)
     assert _subjects(smtp, "Sign-off") == []
     _move(app, people["bu"], case_id, "rapid_review")
     _deliver(app)
     # The local authority has signed off already, so only the other two are asked.
-    signoff = _subjects(smtp, "Sign-off")
-    assert [to for to, _ in signoff] == [PARTNERS[0], PARTNERS[2]]
+    asked = _subjects(smtp, "Sign-off")
+    assert [to for to, _ in asked] == [PARTNERS[0], PARTNERS[2]]
 
 
 def test_each_event_is_told_once_however_often_the_hook_runs(

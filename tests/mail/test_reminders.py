@@ -16,11 +16,19 @@ from tests.mail.conftest import SmtpServer, assert_no_personal_data
 AWARE = date(2026, 3, 2)  # a Monday: the notification is due on Monday 9 March 2026
 
 
+NAMES = {"aware": "dates.la_aware", "notified": "dates.notified"}
+
+
+def _dates(key_dates: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Return a case's facts holding these dates (as the business unit would record them)."""
+    return {"facts": {NAMES[k]: v for k, v in key_dates.items()}}
+
+
 def _open_case(app: Flask, people: dict, key_dates: dict[str, str]) -> dict[str, Any]:
     send(app, people["agency"], "referral")
     with app.app_context():
         (case,) = get_store().find("cases")
-        return get_store().update("cases", case["id"], {"key_dates": key_dates})
+        return get_store().update("cases", case["id"], _dates(key_dates))
 
 
 def _run(app: Flask, today: date) -> int:
@@ -71,7 +79,7 @@ def test_a_met_deadline_or_a_closed_case_gets_no_reminder(app: Flask, people: di
     case = _open_case(app, people, {"aware": AWARE.isoformat(), "notified": "2026-03-05"})
     assert _run(app, date(2026, 3, 10)) == 0  # notification met; rapid review weeks away
     with app.app_context():
-        get_store().update("cases", case["id"], {"key_dates": {"aware": AWARE.isoformat()}})
+        get_store().update("cases", case["id"], _dates({"aware": AWARE.isoformat()}))
     assert _run(app, date(2026, 3, 10)) == 2
     with app.app_context():
         get_store().update("cases", case["id"], {"stage": "not_notifiable"})

@@ -15,7 +15,8 @@ import pytest
 from flask import Flask
 
 from cspr import create_app
-from cspr.casework import cases
+from cspr.casework import cases, signoff
+from cspr.casework import operations as verbs
 from cspr.exceptions import Refused
 from cspr.formengine import operations as form_ops
 from cspr.storage import Store, close_store, get_store
@@ -70,9 +71,12 @@ def _audit(app: Flask, action: str, object_id: str) -> list[dict[str, Any]]:
 
 def test_three_partners_signing_off_at_once_all_count(app: Flask, people: dict) -> None:  # noqa: F811
     case_id = _case_at_rapid_review(app, people)
-    results = _at_once(
-        [_in_context(app, lambda p=p: cases.sign_off(people[p], case_id)) for p in PARTNERS]
-    )
+    with app.app_context():
+        review = signoff.current_review(case_id)
+    results = _at_once([
+        _in_context(app, lambda p=p: signoff.sign_off(people[p], case_id, review["id"]))
+        for p in PARTNERS
+    ])  # fmt: skip
     assert not [r for r in results if isinstance(r, Exception)], results
     with app.app_context():
         case = get_store().get("cases", case_id)
@@ -88,16 +92,18 @@ def test_key_dates_from_two_tabs_are_both_kept(app: Flask, people: dict) -> None
     with app.app_context():
         (case,) = get_store().find("cases")
     today = date.today()
-    names = ["aware", "notified", "rapid_review_done", "commissioned", "published"]
+    names = ["dates.la_aware", "dates.rapid_review_meeting", "dates.rapid_review_sent",
+             "dates.commissioned", "dates.published"]  # fmt: skip
     results = _at_once([
-        _in_context(app, lambda n=n, d=d: cases.set_key_date(people["bu"], case["id"], n,
-                                                             today - timedelta(days=d)))
+        _in_context(app, lambda n=n, d=d: verbs.set_fact(people["bu"], case["id"], n,
+                                                         today - timedelta(days=d)))
         for d, n in enumerate(names)
     ])  # fmt: skip
     assert not [r for r in results if isinstance(r, Exception)], results
     with app.app_context():
-        stored = get_store().get("cases", case["id"])["key_dates"]
-    assert stored == {n: (today - timedelta(days=d)).isoformat() for d, n in enumerate(names)}
+        stored = get_store().get("cases", case["id"])["facts"]
+    assert {n: stored[n] for n in names} == {
+        n: (today - timedelta(days=d)).isoformat() for d, n in enumerate(names)}
 
 
 def test_one_referral_sent_many_times_at_once_opens_one_case(app: Flask, people: dict) -> None:  # noqa: F811
@@ -166,7 +172,8 @@ def test_a_failed_write_leaves_none_of_a_change(app: Flask, people: dict, monkey
 def test_a_change_and_its_audit_entry_are_one_journal_record(app: Flask, people: dict) -> None:  # noqa: F811
     case_id = _case_at_rapid_review(app, people)
     with app.app_context():
-        cases.sign_off(people["police"], case_id)
+        review = signoff.current_review(case_id)
+        signoff.sign_off(people["police"], case_id, review["id"])
         journal = Path(app.config["DATA_DIR"]) / "store" / "journal.jsonl"
     records = [json.loads(line[17:]) for line in journal.read_bytes().splitlines()[1:]]
     (record,) = [r for r in records if any(e["action"] == "sign_off" for e in r.get("audit", []))]
@@ -187,10 +194,10 @@ def _worker(data_dir: str, go: str, job: dict[str, Any], out: Any) -> None:
             time.sleep(0.001)
         try:
             if job["kind"] == "sign_off":
-                cases.sign_off(user, job["case_id"])
+                review = signoff.current_review(job["case_id"])
+                signoff.sign_off(user, job["case_id"], review["id"])
             elif job["kind"] == "key_date":
-                cases.set_key_date(user, job["case_id"], job["name"],
-                                   date.fromisoformat(job["date"]))  # fmt: skip
+                verbs.set_fact(user, job["case_id"], job["name"], date.fromisoformat(job["date"]))
             else:
                 form_ops.submit_draft(user, job["draft_id"], True)
             out.put((job["kind"], "ok"))
@@ -215,7 +222,8 @@ def test_processes_changing_cases_at_once_lose_nothing(
         *({"kind": "sign_off", "email": people[p]["email"], "case_id": case_id} for p in PARTNERS),
         *({"kind": "key_date", "email": people["bu"]["email"], "case_id": case_id, "name": n,
            "date": (today - timedelta(days=d)).isoformat()}
-          for d, n in enumerate(["aware", "notified", "commissioned"])),
+          for d, n in enumerate(["dates.la_aware", "dates.rapid_review_meeting",
+                                 "dates.commissioned"])),
         *({"kind": "send", "email": agency["email"], "draft_id": draft["id"]} for _ in range(3)),
         {"kind": "send", "email": agency["email"], "draft_id": other["id"]},
     ]  # fmt: skip
@@ -239,7 +247,8 @@ def test_processes_changing_cases_at_once_lose_nothing(
     with Store.open(app.config["DATA_DIR"]) as store:
         case = store.get("cases", case_id)
         assert sorted(case["signoffs"]) == ["icb", "local_authority", "police"]
-        assert set(case["key_dates"]) >= {"aware", "notified", "commissioned"}
+        assert set(case["facts"]) >= {"dates.la_aware", "dates.rapid_review_meeting",
+                                      "dates.commissioned"}
         assert store.count("cases") == 3  # the first case and one for each sent referral
         assert len(store.audit.entries(action="sign_off", limit=None)) == 3
         assert len(store.audit.entries(action="submit", object_id=draft["id"], limit=None)) == 1
