@@ -46,7 +46,7 @@ setup-test: $(VENV)/.installed-test assets chromium libreoffice
 
 ## The two commands the README promises
 run: setup
-	@if [ -n "$(DEMO)" ]; then $(VENV)/bin/flask --app app demo || true; fi
+	@if [ -n "$(DEMO)" ]; then CSPR_PORT=$(PORT) $(VENV)/bin/flask --app app demo || true; fi
 	$(PY) -m cspr.serve --host 127.0.0.1 --port $(PORT)
 
 test: setup-test lint

@@ -42,13 +42,15 @@ PRELOAD = ("flask", "jinja2", "wtforms", "flask_wtf", "flask_limiter", "jsonsche
 PRELOAD_SKIP = ("cspr.serve", "cspr.documents.shipped")  # this module; the template builder
 
 
-def load_app() -> Flask:
-    """Create the app, or stop with a plain message if the store cannot be opened."""
+def load_app(host: str | None = None, port: int | None = None) -> Flask:
+    """Create the app for a server on host:port; stop with a plain message if the store fails."""
     from cspr import create_app
     from cspr.storage import StoreCorrupt
 
+    # Without CSPR_BASE_URL, links in emails point to where this server listens.
+    served = {"SERVED_HOST": host, "SERVED_PORT": port} if host is not None else None
     try:
-        return create_app()
+        return create_app(served)
     except StoreCorrupt as damaged:
         # A plain message for the person at the server, not a traceback; never start empty.
         raise SystemExit(f"The CSPR Toolkit cannot start: {damaged}") from None
@@ -91,11 +93,12 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     return sockets if shared else sockets * count
 
 
-def run_worker(sock: socket.socket, threads: int) -> None:
-    """Serve the app on one socket until the process is stopped."""
+def run_worker(sock: socket.socket, threads: int, host: str) -> None:
+    """Serve the app on one socket (listening on host) until the process is stopped."""
     import waitress
 
-    waitress.serve(load_app(), sockets=[sock], threads=threads, ident="CSPR Toolkit")
+    app = load_app(host, int(sock.getsockname()[1]))
+    waitress.serve(app, sockets=[sock], threads=threads, ident="CSPR Toolkit")
 
 
 def preload() -> None:
@@ -132,9 +135,10 @@ def die_with_parent(parent: int) -> None:
 class Supervisor:
     """Start the workers, replace any that die, and stop them all when asked."""
 
-    def __init__(self, sockets: Sequence[socket.socket], threads: int) -> None:
+    def __init__(self, sockets: Sequence[socket.socket], threads: int, host: str) -> None:
         self.sockets = list(sockets)
         self.threads = threads
+        self.host = host
         self.workers: dict[int, int] = {}  # pid -> index of its socket
         self.stopping = False
         self.exits: list[float] = []
@@ -152,7 +156,7 @@ class Supervisor:
                     other.close()
             code = 0
             try:
-                run_worker(self.sockets[index], self.threads)
+                run_worker(self.sockets[index], self.threads, self.host)
             except SystemExit as stop:
                 print(stop.code, file=sys.stderr, flush=True)
                 code = CANNOT_START
@@ -241,14 +245,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workers > 1 and not hasattr(os, "fork"):
         parser.error("this system cannot start worker processes; use --workers 1")
     sockets = listening_sockets(args.host, args.port, args.workers)
-    print(f"Serving the CSPR Toolkit on http://{args.host}:{args.port} with {args.workers} "
-          f"worker process{'es' if args.workers > 1 else ''} of {args.threads} threads.",
+    from cspr.config import served_address
+
+    listening = served_address(args.host, int(sockets[0].getsockname()[1]))
+    print(f"Serving the CSPR Toolkit on {listening} with {args.workers} "
+          f"worker process{'es' if args.workers > 1 else ''} of {args.threads} threads.\n"
+          f"Sign in at {(os.environ.get('CSPR_BASE_URL') or listening).rstrip('/')}/sign-in",
           flush=True)
     if args.workers == 1:
-        run_worker(sockets[0], args.threads)
+        run_worker(sockets[0], args.threads, args.host)
         return 0
     preload()
-    return Supervisor(sockets, args.threads).run()
+    return Supervisor(sockets, args.threads, args.host).run()
 
 
 if __name__ == "__main__":
