@@ -22,6 +22,15 @@ ROLES: dict[str, str] = {
     AGENCY_USER: "Agency staff",
 }
 
+# How a sentence names everyone holding a role, and everyone else in the reader's own role.
+ROLE_GROUPS: dict[str, tuple[str, str]] = {
+    ADMIN: ("administrators", "other administrators"),
+    BUSINESS_UNIT: ("the business unit", "the rest of the business unit"),
+    PARTNER: ("the statutory partners", "the other statutory partners"),
+    CHAIR: ("the independent chair", "any other independent chair or scrutineer"),
+    AGENCY_USER: ("agency staff", "other agency staff"),
+}
+
 PARTNERS: dict[str, str] = {
     "local_authority": "Local authority",
     "police": "Police",

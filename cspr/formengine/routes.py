@@ -19,11 +19,13 @@ from flask.typing import ResponseReturnValue
 
 from cspr import audit
 from cspr.auth.roles import current_user, login_required
+from cspr.casework import cases
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import attachments, journey, operations, pagepost, registry, summary
 from cspr.formengine.conditions import visible_pages
 from cspr.formengine.schema import submission_schema
 from cspr.formengine.validation import validate_page
+from cspr.formengine.visibility import who_can_see
 from cspr.storage import NotFound
 
 bp = Blueprint("forms", __name__)
@@ -191,7 +193,21 @@ def confirmation(submission_id: str) -> ResponseReturnValue:
         abort(404)
     if sent["status"] != "submitted":
         abort(404)
-    return render_template("formengine/confirmation.html", title="Form sent", sent=sent)
+    case = None
+    if sent.get("case_id"):  # casework opened the case, or the form was started on one
+        try:
+            case = cases.get_case(_user(), sent["case_id"], action="")
+        except NotFound:
+            pass  # not theirs to see, so not even its reference
+    return render_template(
+        "formengine/confirmation.html",
+        title="Form sent",
+        sent=sent,
+        case=case,
+        opened_case=bool(case and case.get("referral_id") == sent["id"]),
+        case_link=bool(case and _user()["role"] in cases.CASE_ROLES),
+        seen_by=who_can_see(_user(), sent, cases.CASE_ROLES if sent.get("case_id") else ()),
+    )
 
 
 @bp.route("/submissions/<submission_id>")
