@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -38,6 +38,11 @@ PARTNERS: dict[str, str] = {
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """Name roles for people, not by their ids: "Agency staff, Business unit"."""
+    return ", ".join(ROLES.get(role, str(role)) for role in roles)
 
 
 def current_user() -> dict[str, Any] | None:
