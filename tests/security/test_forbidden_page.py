@@ -23,7 +23,8 @@ def refusal(app: Flask, role: str, path: str) -> str:
 
 def test_an_administrator_is_told_why_and_what_they_can_do(app: Flask) -> None:
     text = refusal(app, "admin", "/cases")
-    assert "Administrators do not see cases, forms sent by others, or exports. This is by design" in (
+    assert "Administrators do not see cases, forms sent by others, or exports." in text
+    assert "This is by design: children's details stay with the people working on the cases." in (
         text)
     assert "You can manage accounts, agencies, forms, document templates, email and settings" in (
         text)
