@@ -39,7 +39,9 @@ libreoffice:
 	  ($(SUDO) apt-get update -qq && \
 	   $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui)
 
+# git checks storage/ out readable by all; the data directory is for this account alone.
 setup: $(VENV)/.installed assets
+	@[ -n "$$CSPR_DATA_DIR" ] || [ ! -d storage ] || chmod 700 storage
 	$(VENV)/bin/flask --app app init
 
 setup-test: $(VENV)/.installed-test assets chromium libreoffice

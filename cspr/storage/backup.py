@@ -38,8 +38,9 @@ MAX_MANIFEST_BYTES = 256 * 1024**2
 _CHUNK = 1024 * 1024
 _LOCK_FILES = {WRITE_LOCK_FILE, COMPACT_LOCK_FILE, OPEN_LOCK_FILE, "audit.lock"}
 # The app makes a secret key at start-up, even for `flask restore` on a new machine: that
-# alone is not data, and the backup's own key replaces it.
-_NOT_DATA_ALONE = {"secret_key"}
+# alone is not data, and the backup's own key replaces it. README.md is the note that the
+# repository keeps in its storage/ folder.
+_NOT_DATA_ALONE = {"secret_key", "README.md"}
 # Finished exports are short-lived copies of data already in the store: not worth backing up.
 _TEMPORARY_FOLDERS = {"exports"}
 
