@@ -93,11 +93,12 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     return sockets if shared else sockets * count
 
 
-def run_worker(sock: socket.socket, threads: int, host: str) -> None:
-    """Serve the app on one socket (listening on host) until the process is stopped."""
+def run_worker(sock: socket.socket, threads: int) -> None:
+    """Serve the app on one socket until the process is stopped."""
     import waitress
 
-    app = load_app(host, int(sock.getsockname()[1]))
+    host, port = sock.getsockname()[:2]
+    app = load_app(str(host), int(port))
     waitress.serve(app, sockets=[sock], threads=threads, ident="CSPR Toolkit")
 
 
@@ -135,10 +136,9 @@ def die_with_parent(parent: int) -> None:
 class Supervisor:
     """Start the workers, replace any that die, and stop them all when asked."""
 
-    def __init__(self, sockets: Sequence[socket.socket], threads: int, host: str) -> None:
+    def __init__(self, sockets: Sequence[socket.socket], threads: int) -> None:
         self.sockets = list(sockets)
         self.threads = threads
-        self.host = host
         self.workers: dict[int, int] = {}  # pid -> index of its socket
         self.stopping = False
         self.exits: list[float] = []
@@ -156,7 +156,7 @@ class Supervisor:
                     other.close()
             code = 0
             try:
-                run_worker(self.sockets[index], self.threads, self.host)
+                run_worker(self.sockets[index], self.threads)
             except SystemExit as stop:
                 print(stop.code, file=sys.stderr, flush=True)
                 code = CANNOT_START
@@ -247,16 +247,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     sockets = listening_sockets(args.host, args.port, args.workers)
     from cspr.config import served_address
 
-    listening = served_address(args.host, int(sockets[0].getsockname()[1]))
+    host, port = sockets[0].getsockname()[:2]
+    listening = served_address(str(host), int(port))
     print(f"Serving the CSPR Toolkit on {listening} with {args.workers} "
           f"worker process{'es' if args.workers > 1 else ''} of {args.threads} threads.\n"
           f"Sign in at {(os.environ.get('CSPR_BASE_URL') or listening).rstrip('/')}/sign-in",
           flush=True)
     if args.workers == 1:
-        run_worker(sockets[0], args.threads, args.host)
+        run_worker(sockets[0], args.threads)
         return 0
     preload()
-    return Supervisor(sockets, args.threads, args.host).run()
+    return Supervisor(sockets, args.threads).run()
 
 
 if __name__ == "__main__":

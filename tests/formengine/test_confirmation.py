@@ -117,3 +117,9 @@ def test_only_you_when_nobody_else_may_see_it(monkeypatch: Any, people: dict) ->
                         lambda user, sent: user["id"] == sent["owner_id"])
     sent = {"owner_id": people["admin"]["id"], "status": "submitted", "agency_id": None}
     assert who_can_see(people["admin"], sent) == "Only you can see it."
+
+
+def test_every_role_has_a_name_for_sentences() -> None:
+    from cspr.auth.roles import ROLE_GROUPS, ROLES
+
+    assert set(ROLE_GROUPS) == set(ROLES)
