@@ -39,14 +39,16 @@ libreoffice:
 	  ($(SUDO) apt-get update -qq && \
 	   $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui)
 
+# git checks storage/ out readable by all; the data directory is for this account alone.
 setup: $(VENV)/.installed assets
+	@[ -n "$$CSPR_DATA_DIR" ] || [ ! -d storage ] || chmod 700 storage
 	$(VENV)/bin/flask --app app init
 
 setup-test: $(VENV)/.installed-test assets chromium libreoffice
 
 ## The two commands the README promises
 run: setup
-	@if [ -n "$(DEMO)" ]; then $(VENV)/bin/flask --app app demo || true; fi
+	@if [ -n "$(DEMO)" ]; then CSPR_PORT=$(PORT) $(VENV)/bin/flask --app app demo || true; fi
 	$(PY) -m cspr.serve --host 127.0.0.1 --port $(PORT)
 
 test: setup-test lint

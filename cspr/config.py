@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,23 @@ def from_environment() -> dict[str, Any]:
         "MAIL_USERNAME": os.environ.get("CSPR_MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("CSPR_MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("CSPR_MAIL_SENDER", "cspr-toolkit@localhost"),
-        "BASE_URL": os.environ.get("CSPR_BASE_URL", "http://127.0.0.1:5000"),
+        # Unset: made from the address the server listens on (cspr.serve passes its own).
+        "BASE_URL": os.environ.get("CSPR_BASE_URL") or None,
+        "SERVED_HOST": os.environ.get("CSPR_HOST") or "127.0.0.1",
+        "SERVED_PORT": _env_int("CSPR_PORT", 5000),
         "BACKUP_KEY_FILE": os.environ.get("CSPR_BACKUP_KEY_FILE") or None,
     }
+
+
+def served_address(host: str, port: int) -> str:
+    """Return the web address of a server listening on host and port."""
+    # Listening on every interface: the machine's own name is the best guess (bandit flags the
+    # wildcard address, but this only recognises it; nothing binds here).
+    if host in ("", "0.0.0.0", "::"):  # nosec B104
+        host = socket.getfqdn()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def finalise(config: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +88,10 @@ def finalise(config: dict[str, Any]) -> dict[str, Any]:
         None  # the token lives as long as the session, which expires when idle
     )
     config["RATELIMIT_HEADERS_ENABLED"] = True
+    # Links in emails need the address people use; say where it came from on the Settings page.
+    config["BASE_URL_FROM_SERVER"] = not config.get("BASE_URL")
+    if not config.get("BASE_URL"):
+        config["BASE_URL"] = served_address(str(config["SERVED_HOST"]), int(config["SERVED_PORT"]))
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_or_create_secret_key(data_dir)
     return config

@@ -7,6 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from cspr.auth.roles import ADMIN, AGENCY_USER, ROLES, current_user
+
 MESSAGES: dict[int, tuple[str, str]] = {
     400: (
         "Sorry, there is a problem with your request",
@@ -37,11 +39,42 @@ MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
+# A refusal worded for the reader's role. Administrators are kept from case data by design,
+# so asking an administrator would be no help to them; agency staff ask the business unit.
+ADMIN_FORBIDDEN = (
+    "Administrators do not see cases, forms sent by others, or exports. This is by design: "
+    "children's details stay with the people working on the cases.",
+    "You can manage accounts, agencies, forms, document templates, email and settings, and "
+    "read the audit trail. If you also work on cases, sign in with a separate account that has "
+    "that role.",
+)
+FORBIDDEN = "Your account has the {role} role, and this page is for another role."
+WHO_TO_ASK: dict[str, str] = {
+    AGENCY_USER: "If you need to know more about a referral your agency made, contact the "
+    "partnership's business unit.",
+}
+ASK_ADMIN = "If you need this page for your work, ask your partnership's administrator."
+
+
+def forbidden_message() -> tuple[str, str | None]:
+    """Word the 'no permission' page for the signed-in user's role: (why, what next)."""
+    user = current_user()
+    if user is None:
+        return MESSAGES[403][1], None
+    role = str(user.get("role"))
+    if role == ADMIN:
+        return ADMIN_FORBIDDEN
+    why = FORBIDDEN.format(role=ROLES.get(role, "another").lower())
+    return why, WHO_TO_ASK.get(role, ASK_ADMIN)
+
+
 def render_error(status: int, detail: str | None = None) -> ResponseReturnValue:
     """Render the error page for a status code."""
     from flask import current_app
 
     title, body = MESSAGES.get(status, MESSAGES[500])
+    if status == 403 and detail is None:
+        body, detail = forbidden_message()
     body = body.format(limit=current_app.config.get("MAX_UPLOAD_MB", 20))
     return render_template("error.html", title=title, body=body, detail=detail), status
 

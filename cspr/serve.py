@@ -42,13 +42,15 @@ PRELOAD = ("flask", "jinja2", "wtforms", "flask_wtf", "flask_limiter", "jsonsche
 PRELOAD_SKIP = ("cspr.serve", "cspr.documents.shipped")  # this module; the template builder
 
 
-def load_app() -> Flask:
-    """Create the app, or stop with a plain message if the store cannot be opened."""
+def load_app(host: str | None = None, port: int | None = None) -> Flask:
+    """Create the app for a server on host:port; stop with a plain message if the store fails."""
     from cspr import create_app
     from cspr.storage import StoreCorrupt
 
+    # Without CSPR_BASE_URL, links in emails point to where this server listens.
+    served = {"SERVED_HOST": host, "SERVED_PORT": port} if host is not None else None
     try:
-        return create_app()
+        return create_app(served)
     except StoreCorrupt as damaged:
         # A plain message for the person at the server, not a traceback; never start empty.
         raise SystemExit(f"The CSPR Toolkit cannot start: {damaged}") from None
@@ -95,7 +97,9 @@ def run_worker(sock: socket.socket, threads: int) -> None:
     """Serve the app on one socket until the process is stopped."""
     import waitress
 
-    waitress.serve(load_app(), sockets=[sock], threads=threads, ident="CSPR Toolkit")
+    host, port = sock.getsockname()[:2]
+    app = load_app(str(host), int(port))
+    waitress.serve(app, sockets=[sock], threads=threads, ident="CSPR Toolkit")
 
 
 def preload() -> None:
@@ -241,8 +245,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workers > 1 and not hasattr(os, "fork"):
         parser.error("this system cannot start worker processes; use --workers 1")
     sockets = listening_sockets(args.host, args.port, args.workers)
-    print(f"Serving the CSPR Toolkit on http://{args.host}:{args.port} with {args.workers} "
-          f"worker process{'es' if args.workers > 1 else ''} of {args.threads} threads.",
+    from cspr.config import served_address
+
+    host, port = sockets[0].getsockname()[:2]
+    listening = served_address(str(host), int(port))
+    print(f"Serving the CSPR Toolkit on {listening} with {args.workers} "
+          f"worker process{'es' if args.workers > 1 else ''} of {args.threads} threads.\n"
+          f"Sign in at {(os.environ.get('CSPR_BASE_URL') or listening).rstrip('/')}/sign-in",
           flush=True)
     if args.workers == 1:
         run_worker(sockets[0], args.threads)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -22,6 +22,15 @@ ROLES: dict[str, str] = {
     AGENCY_USER: "Agency staff",
 }
 
+# How a sentence names everyone holding a role, and everyone else in the reader's own role.
+ROLE_GROUPS: dict[str, tuple[str, str]] = {
+    ADMIN: ("administrators", "other administrators"),
+    BUSINESS_UNIT: ("the business unit", "the rest of the business unit"),
+    PARTNER: ("the statutory partners", "the other statutory partners"),
+    CHAIR: ("the independent chair", "any other independent chair or scrutineer"),
+    AGENCY_USER: ("agency staff", "other agency staff"),
+}
+
 PARTNERS: dict[str, str] = {
     "local_authority": "Local authority",
     "police": "Police",
@@ -29,6 +38,11 @@ PARTNERS: dict[str, str] = {
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """Name roles for people, not by their ids: "Agency staff, Business unit"."""
+    return ", ".join(ROLES.get(role, str(role)) for role in roles)
 
 
 def current_user() -> dict[str, Any] | None:

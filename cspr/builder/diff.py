@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cspr.auth.roles import role_names
+
 __all__ = ["Change", "condition_field_names", "describe_condition", "diff_definitions"]
 
 Raw = dict[str, Any]
@@ -314,7 +316,7 @@ def _audience_text(value: Any) -> str:
     """Describe a form's audience."""
     if not isinstance(value, list) or not value:
         return "everyone except administrators"
-    return ", ".join(_text(role).replace("_", " ") for role in value)
+    return role_names(_text(role) for role in value).lower()
 
 
 def _form_changes(old: Raw, new: Raw) -> list[Change]:

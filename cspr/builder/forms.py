@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length
 
+from cspr.auth.roles import AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER, ROLES
 from cspr.formengine.core_types import FIELD_TYPES
 
 TYPE_LABELS = {
@@ -43,12 +44,7 @@ TYPE_LABELS = {
     "guidance": "Guidance text (no answer)",
     "declaration": "Declaration (a box to tick)",
 }
-AUDIENCE = [
-    ("agency_user", "Agency staff"),
-    ("business_unit", "Business unit"),
-    ("partner", "Statutory partners"),
-    ("chair", "Independent chair"),
-]
+AUDIENCE = [(role, ROLES[role]) for role in (AGENCY_USER, BUSINESS_UNIT, PARTNER, CHAIR)]
 _TEXT = 5000
 
 

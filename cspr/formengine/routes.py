@@ -19,14 +19,26 @@ from flask.typing import ResponseReturnValue
 
 from cspr import audit
 from cspr.auth.roles import current_user, login_required
+from cspr.casework import cases
 from cspr.exceptions import Forbidden, Refused
-from cspr.formengine import attachments, journey, operations, pagepost, registry, summary
+from cspr.formengine import (
+    attachments,
+    journey,
+    operations,
+    pagepost,
+    registry,
+    sentlists,
+    summary,
+)
 from cspr.formengine.conditions import visible_pages
 from cspr.formengine.schema import submission_schema
 from cspr.formengine.validation import validate_page
+from cspr.formengine.visibility import who_can_see
+from cspr.pagination import govuk_pagination, page_count, page_number
 from cspr.storage import NotFound
 
 bp = Blueprint("forms", __name__)
+SENT_PER_PAGE = 25
 
 
 def _user() -> dict[str, Any]:
@@ -59,7 +71,34 @@ def index() -> ResponseReturnValue:
         title="Forms",
         forms=operations.startable_forms(user),
         drafts=operations.drafts_of(user),
-        sent=operations.visible_submissions(user),
+        sent=sentlists.sent_by_form(user),
+    )
+
+
+@bp.route("/forms/<form_id>/sent")
+@login_required
+def sent_list(form_id: str) -> ResponseReturnValue:
+    """List one form's sent copies that the user may see, a page at a time, newest first."""
+    user = _user()
+    counted = next((f for f in sentlists.sent_by_form(user) if f.form_id == form_id), None)
+    if counted is None:
+        abort(404)
+    pages = page_count(counted.count, SENT_PER_PAGE)
+    page = page_number(request.args.get("page"), pages)
+    return render_template(
+        "formengine/sent.html",
+        title=f"Sent: {counted.title}" + (f" (page {page} of {pages})" if pages > 1 else ""),
+        counted=counted,
+        rows=sentlists.sent_page(user, form_id, page, SENT_PER_PAGE),
+        page=page,
+        pages=pages,
+        first=(page - 1) * SENT_PER_PAGE + 1,
+        pagination=govuk_pagination(
+            page,
+            pages,
+            lambda number: url_for("forms.sent_list", form_id=form_id, page=number),
+            f"Pages of {counted.title}",
+        ),
     )
 
 
@@ -194,7 +233,21 @@ def confirmation(submission_id: str) -> ResponseReturnValue:
         abort(404)
     if sent["status"] != "submitted":
         abort(404)
-    return render_template("formengine/confirmation.html", title="Form sent", sent=sent)
+    case = None
+    if sent.get("case_id"):  # casework opened the case, or the form was started on one
+        try:
+            case = cases.get_case(_user(), sent["case_id"], action="")
+        except NotFound:
+            pass  # not theirs to see, so not even its reference
+    return render_template(
+        "formengine/confirmation.html",
+        title="Form sent",
+        sent=sent,
+        case=case,
+        opened_case=bool(case and case.get("referral_id") == sent["id"]),
+        case_link=bool(case and _user()["role"] in cases.CASE_ROLES),
+        seen_by=who_can_see(_user(), sent, cases.CASE_ROLES if sent.get("case_id") else ()),
+    )
 
 
 @bp.route("/submissions/<submission_id>")

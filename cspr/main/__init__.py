@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask, render_template
 from flask.typing import ResponseReturnValue
 
-from cspr.auth.roles import ADMIN, ROLES, current_user, login_required
+from cspr.auth.roles import ADMIN, ROLES, current_user, login_required, role_names
 from cspr.main.navigation import service_navigation
 from cspr.security import csp_nonce
 
@@ -57,3 +57,4 @@ def init_app(app: Flask) -> None:
     """Register the pages and the template context."""
     app.register_blueprint(bp)
     app.context_processor(page_context)
+    app.add_template_filter(role_names)

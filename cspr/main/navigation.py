@@ -14,11 +14,25 @@ MACRO = "govuk_frontend_jinja/components/service-navigation/macro.html"
 _END = "<!-- cspr: navigation end -->"  # where each page's own sign-out form goes
 _END_SLOT = Markup(_END)  # nosec B704  # a constant
 CASEWORK = (BUSINESS_UNIT, PARTNER, CHAIR, AGENCY_USER)
+# An administrator's Settings link stands for these pages too (its page links to each).
+SETTINGS_PAGES = ("mail_admin.settings", "clock.", "admin.decision_rules")
 
 
-def _links(role: str) -> list[tuple[str, str, str]]:
-    """Return (text, endpoint, active-endpoint prefix) for the links a role may use."""
-    links = [("Home", "main.home", "main."), ("Forms", "forms.index", "forms.")]
+def _links(role: str) -> list[tuple[str, str, str | tuple[str, ...]]]:
+    """Return (text, endpoint, active-endpoint prefixes) for the links a role may use."""
+    links: list[tuple[str, str, str | tuple[str, ...]]] = [("Home", "main.home", "main.")]
+    if role == ADMIN:
+        # One line at desktop width: the rest is listed on the home page and under Settings.
+        return links + [
+            ("Users", "admin.users", "admin.user"),
+            ("Agencies", "admin.agencies", "admin.agenc"),
+            ("Form builder", "builder.index", "builder."),
+            ("Templates", "doc_templates.index", "doc_templates."),
+            ("Email", "mail_admin.email", "mail_admin.email"),
+            ("Settings", "mail_admin.settings", SETTINGS_PAGES),
+            ("Audit trail", "audit_trail.trail", "audit_trail."),
+        ]
+    links.append(("Forms", "forms.index", "forms."))
     if role in CASEWORK:
         links.append(("Cases", "cases.register", "cases.register"))
     if role in (BUSINESS_UNIT, PARTNER, CHAIR):
@@ -26,19 +40,8 @@ def _links(role: str) -> list[tuple[str, str, str]]:
     links.append(("Deadline calculator", "clock.calculator", "clock.calculator"))
     if role in CASEWORK:
         links.append(("Exports", "exports.index", "exports."))
-    if role == ADMIN:
-        links += [
-            ("Users", "admin.users", "admin.user"),
-            ("Agencies", "admin.agencies", "admin.agenc"),
-            ("Form builder", "builder.index", "builder."),
-            ("Closure days", "clock.closure_days", "clock.closure"),
-            ("Document templates", "doc_templates.index", "doc_templates."),
-            ("Email", "mail_admin.email", "mail_admin.email"),
-            ("Settings", "mail_admin.settings", "mail_admin.settings"),
-        ]
-    if role in (ADMIN, CHAIR):
+    if role == CHAIR:
         links.append(("Audit trail", "audit_trail.trail", "audit_trail."))
-    links.append(("Your password", "auth.change_password", "auth.change_password"))
     return links
 
 

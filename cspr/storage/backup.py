@@ -39,8 +39,11 @@ MAX_MANIFEST_BYTES = 256 * 1024**2
 _CHUNK = 1024 * 1024
 _LOCK_FILES = {WRITE_LOCK_FILE, COMPACT_LOCK_FILE, OPEN_LOCK_FILE, "audit.lock"}
 # The session-signing key is never backed up: a restored server makes a new one (which signs
-# everyone out), so a stolen backup cannot forge sessions. Alone it is not data either.
-_NOT_DATA_ALONE = {"secret_key"}
+# everyone out), so a stolen backup cannot forge sessions.
+_NEVER_BACKED_UP = {"secret_key"}
+# Not data on their own: the secret key the app makes at start-up (even for `flask restore` on
+# a new machine), and README.md, the note the repository keeps in its storage/ folder.
+_NOT_DATA_ALONE = {"secret_key", "README.md"}
 # Finished exports are short-lived copies of data already in the store: not worth backing up.
 _TEMPORARY_FOLDERS = {"exports"}
 
@@ -52,7 +55,7 @@ def _is_skipped(relative: PurePosixPath) -> bool:
         return True
     if relative.parts and relative.parts[0] in _TEMPORARY_FOLDERS:
         return True
-    if relative.as_posix() in _NOT_DATA_ALONE:
+    if relative.as_posix() in _NEVER_BACKED_UP:
         return True
     return relative.parent == PurePosixPath(STORE_SUBDIR) and name in _LOCK_FILES
 

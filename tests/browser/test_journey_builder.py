@@ -164,6 +164,8 @@ def test_admin_builds_publishes_and_versions_a_form(
     sign_in(page, server, AGENCY_EMAIL)
     _send(page, server, "Seen", "15", seen_label="Did you see the child?")
     page.goto(server.url + "/forms")
+    page.locator("#sent-forms").get_by_role("link", name=TITLE).click()  # one line per form
+    check_page(page, "sent forms of one form")
     page.get_by_role("link", name=re.compile(f"^{first_reference}")).click()
     expect(page.locator("body")).to_contain_text("Was the child seen?")
     expect(page.locator("body")).not_to_contain_text("Did you see the child?")

@@ -84,10 +84,13 @@ def test_admin_pages_are_accessible(page: Page, live_server: LiveServer) -> None
     page.get_by_role("button", name="Create account").click()
     expect(page.locator("#one-time-password")).not_to_be_empty()
     check_page(page, "admin one time password")
+    # Closure days, decision rules and the calculator are listed under Settings.
+    page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("link", name="Closure days").first.click()
     check_page(page, "admin closure days")
     page.goto(live_server.url + "/admin/decision-rules")
     check_page(page, "admin decision rules")
+    page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("link", name="Deadline calculator").first.click()
     check_page(page, "deadline calculator")
     page.get_by_role("button", name=re.compile("Work out|Calculate")).first.click()

@@ -225,6 +225,9 @@ def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer, tmp_path: 
     assert not opened
     check_page(page, "xss form page after continue")
     page.goto(server.url + "/forms")
+    page.locator("#sent-forms a").first.click()  # the form's own list of sent copies
+    assert page.locator(INJECTED).count() == 0 and not opened
+    check_page(page, "xss sent list")
     page.locator("main a[href^='/submissions/']").first.click()
     assert page.locator(INJECTED).count() == 0 and not opened
     check_page(page, "xss submission view")

@@ -192,7 +192,7 @@ def test_form_title_declaration_and_audience() -> None:
         Change("changed", "Form", "the form",
                'Title changed from "Example: every field type" to "Every field"'),
         Change("changed", "Form", "the form", "Who can fill it in changed from everyone "
-               "except administrators to agency user, partner"),
+               "except administrators to agency staff, statutory partner"),
         Change("changed", "Declaration", "the declaration",
                'Text changed from "The partnership will use this information to decide whether '
                'to review the case." to "We will use this information."'),

@@ -64,6 +64,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "forms.delete": {OWNER},
     "forms.view": SEES_SUBMISSION,
     "forms.confirmation": SEES_SUBMISSION,
+    "forms.sent_list": SEES_SUBMISSION,  # a form with none the user may see is 404
     "forms.download": SEES_SUBMISSION,
     "api.forms": SIGNED_IN,
     "api.form_schema": SIGNED_IN,
