@@ -12,8 +12,8 @@ from flask import Flask
 
 from cspr.auth.roles import ROLES
 from cspr.casework import cases, clock, deadlines, decisions, stages, tracks
-from cspr.demo import plans as demo
 from cspr.casework.calendar_settings import add_closure_day
+from cspr.demo import plans as demo
 from cspr.formengine import operations as form_ops
 from cspr.formengine.definitions import load_directory
 from cspr.formengine.validation import validate_submission

@@ -240,9 +240,9 @@ def _decided(app: Flask, people: dict, recommendation: str) -> str:  # noqa: F81
     move(app, people["bu"], case_id, "notified")
     move(app, people["bu"], case_id, "rapid_review")
     route = {"other_learning_route": "single_agency_review"}
-    send(app, people["bu"], "rapid_review",
-         {"recommendation": recommendation, **(route if recommendation == "other_learning" else {})},
-         case_id, drop=("other_learning_route",))  # fmt: skip
+    changes = {"recommendation": recommendation,
+               **(route if recommendation == "other_learning" else {})}  # fmt: skip
+    send(app, people["bu"], "rapid_review", changes, case_id, drop=("other_learning_route",))
     sign_all(app, people, case_id)
     move(app, people["bu"], case_id, "decided")
     return case_id

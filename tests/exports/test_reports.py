@@ -8,9 +8,8 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from openpyxl.worksheet.worksheet import Worksheet
-
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cspr.casework import casefacts, deadlines, stages
 from cspr.exports.reports import KEY_DATES, register_headings

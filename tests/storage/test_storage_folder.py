@@ -15,7 +15,7 @@ from cspr.documents import operations as documents
 from cspr.exports import jobs
 from cspr.formengine import attachments
 from cspr.storage import Store, StoreError, backup, restore
-from tests.storage.test_storage_backup import _archive
+from tests.storage.test_storage_backup import KEY, _archive
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "storage" / "README.md"
@@ -58,7 +58,7 @@ def test_restore_treats_it_as_empty(tmp_path: Path) -> None:
     archive, _ = _archive(tmp_path)
     target = data_dir_with_only_the_readme(tmp_path)
     (target / SECRET_KEY_FILE).write_text("made at start-up")  # as the app does on start
-    restore(archive, target)  # no --force needed
+    restore(archive, target, KEY)  # no --force needed
     with Store.open(target) as restored:
         assert restored.count("cases") == 30
 
@@ -69,7 +69,7 @@ def test_restore_still_refuses_real_data_beside_it(tmp_path: Path) -> None:
     with Store.open(target) as store:
         store.insert("cases", {"precious": True})
     with pytest.raises(StoreError, match="already holds data"):
-        restore(archive, target)
+        restore(archive, target, KEY)
 
 
 def test_the_app_starts_on_it_and_backs_it_up(tmp_path: Path) -> None:
@@ -81,5 +81,5 @@ def test_the_app_starts_on_it_and_backs_it_up(tmp_path: Path) -> None:
     assert "First administrator account created" in made.stdout
     with Store.open(target) as store:
         assert store.count("users") == 1
-        manifest = backup(store, tmp_path / "b.tar.gz")
+        manifest = backup(store, tmp_path / "b.tar.gz", KEY)
     assert "README.md" in manifest["files"]  # it comes back with a restore of this backup
