@@ -57,8 +57,7 @@ def _wait(seconds: float) -> str:
 
 def _sender_running() -> bool:
     """Say whether this server process has a background sender."""
-    thread = current_app.extensions.get(sender.EXTENSION_KEY)
-    return isinstance(thread, sender.BackgroundSender) and thread.is_alive()
+    return sender.is_running(current_app)
 
 
 @bp.route("/email")
