@@ -11,6 +11,13 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 
+from cspr.documents.parts import (
+    PROPERTIES,
+    header_footer_parts,
+    jinja_source,
+    note_parts,
+    part_text,
+)
 from cspr.documents.sandbox import (
     MAX_REPEAT,
     REFUSED_NAMES,
@@ -21,9 +28,6 @@ from cspr.documents.sandbox import (
     make_environment,
 )
 
-FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-_PARAGRAPH = re.compile(r"<w:p([ >])")
 _TAG = re.compile(r"<[^>]+>")
 _SCANS: dict[str, TemplateScan] = {}
 _SCAN_CACHE_SIZE = 64
@@ -36,25 +40,22 @@ def _unused(value: Any) -> Any:
 
 
 def template_sources(content: bytes) -> list[tuple[str, str]]:
-    """Return each part docxtpl renders, as the Jinja source it will compile, with a label."""
+    """Return each part the renderer fills in, as the Jinja source it compiles, with a label."""
     from docxtpl import DocxTemplate  # loaded on first use: about 8 MB with python-docx
 
     template = DocxTemplate(BytesIO(content))
     template.init_docx()
-    sources = [("the main text", template.patch_xml(template.get_xml()))]
-    for uri, label in ((template.HEADER_URI, "a header"), (template.FOOTER_URI, "a footer")):
-        for _, part in template.get_headers_footers(uri):
-            sources.append((label, template.patch_xml(template.get_part_xml(part))))
-    for part in template.docx.part.package.parts:
-        if part.content_type == FOOTNOTES:
-            sources.append(("the footnotes", template.patch_xml(part.blob.decode("utf-8"))))
+    sources = [("the main text", jinja_source(template, template.get_xml()))]
+    for label, _, part in header_footer_parts(template):
+        sources.append((label, jinja_source(template, template.get_part_xml(part))))
+    for label, part in note_parts(template):
+        sources.append((label, jinja_source(template, part_text(part))))
     properties = template.docx.core_properties
     for name in PROPERTIES:
         value = getattr(properties, name) or ""
         if value:
             sources.append((f"the document's {name} property", value))
-    # docxtpl starts each paragraph on a new line before compiling; so do we, for line numbers.
-    return [(label, _PARAGRAPH.sub(r"\n<w:p\1", xml)) for label, xml in sources]
+    return sources
 
 
 def _line_text(source: str, lineno: int | None) -> str:

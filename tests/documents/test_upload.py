@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,7 +13,7 @@ from flask.testing import FlaskClient
 from cspr.documents import library, upload
 from cspr.storage import get_store
 from tests.conftest import csrf_token
-from tests.documents.conftest import ADMIN, BU, client_for, docx_text, make_docx
+from tests.documents.conftest import ADMIN, BU, case_by_letter, client_for, docx_text, make_docx
 
 GOOD = make_docx("Case {{ case.reference }} for {{ child.name }}", "{{ today | uk_date }}")
 
@@ -32,6 +33,15 @@ def _replace(content: bytes, name: str, new: bytes) -> bytes:
         members = {n: source.read(n) for n in source.namelist()}
     members[name] = new
     return _zip(members)
+
+
+def _generate(client: FlaskClient, case_id: str, template_id: str) -> Any:
+    page = client.get(f"/cases/{case_id}")
+    return client.post(
+        f"/cases/{case_id}/documents",
+        data={"csrf_token": csrf_token(page.text), "template_id": template_id, "version": "full"},
+        follow_redirects=True,
+    )
 
 
 def _upload(client: FlaskClient, content: bytes, filename: str = "template.docx",
@@ -102,40 +112,81 @@ def test_refusals_show_the_offending_text_and_the_unknown_variables(demo_app: Fl
     assert "<code>case.reference</code>" in text  # the known one is listed as available
 
 
-def test_an_accepted_upload_is_used_and_can_be_rolled_back(demo_app: Flask) -> None:
+def _make_live(client: FlaskClient, page: str, template_id: str, number: int) -> str:
+    response = client.post(
+        f"/admin/templates/{template_id}/versions/{number}/use",
+        data={"csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    return response.text
+
+
+def test_a_new_version_waits_for_its_samples_to_be_seen_then_goes_live(demo_app: Flask) -> None:
     client = client_for(demo_app, ADMIN)
+    bu = client_for(demo_app, BU)
+    case = case_by_letter(demo_app, "J")
     page = _upload(client, GOOD, "new.docx", title="Letter to the family: review published")
-    assert "Version 1 has been checked and is now in use" in page
+    assert "Version 1 has passed the checks. It is not in use yet" in page
+    assert "No version of this template is in use yet" in page
     with demo_app.app_context():
         (template,) = [t for t in library.list_templates() if t["title"].endswith("published")]
     assert template["id"] == "letter_to_the_family_review_published"
-    sample = client.get(f"/admin/templates/{template['id']}/versions/1/sample")
+    assert template["active_version"] == 0
+
+    # Not offered on case pages, and not made, until it is live.
+    assert template["id"] not in bu.get(f"/cases/{case['id']}").text
+    refused = _generate(bu, case["id"], template["id"])
+    assert "Select the document to generate" in refused.text
+
+    # The page shows the samples: the new version filled in with the demo's invented case.
+    url = f"/admin/templates/{template['id']}/versions/1/sample"
+    assert f'href="{url}"' in page
+    sample = client.get(url)
     assert sample.status_code == 200 and sample.headers["Content-Disposition"].startswith("attach")
     assert "Case CSPR-" in docx_text(sample.data) and "Isaac Mockley" in docx_text(sample.data)
-    url = f"/admin/templates/{template['id']}/versions/1/sample"
     anonymised = client.get(url, query_string={"version": "anonymised"})
     assert "Child I" in docx_text(anonymised.data) and "Isaac" not in docx_text(anonymised.data)
 
-    # A replacement for a shipped template becomes its next version; the last can come back.
+    live = _make_live(client, page, template["id"], 1)
+    assert "Version 1 is now in use" in live
+    assert template["id"] in bu.get(f"/cases/{case['id']}").text
+    assert "has been generated" in _generate(bu, case["id"], template["id"]).text
+
+
+def test_a_replacement_leaves_the_version_in_use_until_made_live(demo_app: Flask) -> None:
+    client = client_for(demo_app, ADMIN)
+    bu = client_for(demo_app, BU)
+    case = case_by_letter(demo_app, "L")
     with demo_app.app_context():
         before = library.get_template("terms_of_reference")
         assert before is not None
         number = max(v["version"] for v in library.versions("terms_of_reference")) + 1
     page = _upload(client, GOOD, "mine.docx", template_id="terms_of_reference")
-    assert f"Version {number} has been checked and is now in use" in page
-    token = csrf_token(page)
-    back = client.post(
-        f"/admin/templates/terms_of_reference/versions/{before['active_version']}/use",
-        data={"csrf_token": token},
-        follow_redirects=True,
-    )
-    assert f"Version {before['active_version']} is now in use" in back.text
+    assert f"Version {number} has passed the checks" in page
+    assert f"New documents are still made from version {before['active_version']}" in page
+
+    made = _generate(bu, case["id"], "terms_of_reference")
+    assert "has been generated" in made.text
+    with demo_app.app_context():
+        record = get_store().find("documents", where={"case_id": case["id"]})[-1]
+        assert record["template_version"] == before["active_version"]
+
+    live = _make_live(client, page, "terms_of_reference", number)
+    assert f"Version {number} is now in use" in live
+    back = _make_live(client, live, "terms_of_reference", int(before["active_version"]))
+    assert f"Version {before['active_version']} is now in use" in back
     with demo_app.app_context():
         template_record = library.get_template("terms_of_reference")
         assert template_record is not None
         assert template_record["active_version"] == before["active_version"]
-        actions = {e["action"] for e in get_store().audit.entries(object_type="document_template")}
-        assert {"upload", "rollback", "refuse"} <= actions
+        entries = get_store().audit.entries(object_type="document_template")
+        actions = [e["action"] for e in entries]
+        assert {"upload", "make_live", "rollback", "refuse"} <= set(actions)
+        (made_live,) = [e for e in entries if e["action"] == "make_live"
+                        and e["object_id"] == "terms_of_reference"]  # fmt: skip
+        assert made_live["details"] == {"from": before["active_version"], "to": number}
+        assert made_live["user"] == ADMIN
         samples = get_store().audit.entries(object_type="document_template_sample")
         assert samples and samples[0]["action"] == "download"
     raw = client.get(f"/admin/templates/terms_of_reference/versions/{number}/file")
