@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -24,10 +25,23 @@ _LITERAL_PAIRS = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
 _LITERAL = re.compile("|".join(re.escape(k) for k in _LITERAL_PAIRS))
 
 
+@dataclass(frozen=True)
+class PartSource:
+    """One part of a template: its name for people, its Jinja, and its paragraphs' words."""
+
+    where: str
+    source: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def literal_braces(source: str) -> str:
+    """Turn docxtpl's "{_{" (and the like) into Jinja constants that print "{{"."""
+    return _LITERAL.sub(lambda m: "{{ '" + _LITERAL_PAIRS[m.group(0)] + "' }}", source)
+
+
 def jinja_source(template: Any, xml: str) -> str:
     """Return the Jinja source docxtpl would compile for a part, one paragraph to a line."""
-    source = _PARAGRAPH.sub(r"\n<w:p\1", template.patch_xml(xml))
-    return _LITERAL.sub(lambda m: "{{ '" + _LITERAL_PAIRS[m.group(0)] + "' }}", source)
+    return literal_braces(_PARAGRAPH.sub(r"\n<w:p\1", template.patch_xml(xml)))
 
 
 def part_text(part: Any) -> str:

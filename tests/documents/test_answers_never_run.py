@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from cspr import create_app
-from cspr.casework import demo_answers
-from cspr.documents import manage
 from cspr.documents.filters import make_filters
 from cspr.documents.operations import document_text
 from cspr.documents.render import render_docx
-from cspr.storage import close_store, get_store
-from tests.api.conftest import create_token
-from tests.conftest import csrf_token, make_user, sign_in
+from cspr.storage import close_store
+from tests.conftest import sign_in
+from tests.documents.conftest import (
+    SMALL_BU,
+    generate,
+    live_template,
+    referral_answers,
+    send_referral,
+    small_app,
+)
 from tests.documents.every_part import MARKERS, core_title, make_template, paragraphs_by_marker
 
 # Each would change if it ran: 49, "[IF]" alone, a comment eating the rest, docxtpl's escapes.
@@ -71,27 +73,15 @@ def test_every_part_is_filled_once_and_answers_come_out_literally() -> None:
 @pytest.fixture(scope="module")
 def referral_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """Return an app with a business unit member, an administrator and nothing else."""
-    folder: Path = tmp_path_factory.mktemp("never_run")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": str(folder / "data"),
-            "PARTNERSHIP_NAME": "Testshire Safeguarding Children Partnership",
-            "LOGIN_RATE_LIMIT": "1000 per minute",
-        }
-    )
-    make_user(app, "bu@testshire.example.org", "business_unit", name="Bea Unit")
-    make_user(app, "admin@testshire.example.org", "admin", name="Ada Admin")
+    app = small_app(tmp_path_factory.mktemp("never_run"))
     yield app
     close_store(app)
 
 
 def _hostile_referral() -> dict[str, Any]:
     """Return a referral whose every free-text answer, of every kind, holds template text."""
-    today = date.today()
-    story = demo_answers.STORIES["A"]
-    answers = demo_answers.referral(story, "la", today - timedelta(days=9), today - timedelta(5))
-    answers.update(
+    answers = referral_answers()
+    return referral_answers(
         referrer_role=f"Role {HOSTILE}",  # short text
         referrer_organisation=f"Organisation {HOSTILE}",
         incident_description=f"Line one {HOSTILE}\nLine two {HOSTILE}",  # long text
@@ -102,7 +92,6 @@ def _hostile_referral() -> dict[str, Any]:
             for n in (1, 2)
         ],
     )
-    return answers
 
 
 SNIPPET = (
@@ -119,31 +108,11 @@ COPIES = 1 + 1 + 2 + 2 + 2 + 1 + 4 + 1
 
 def test_sent_answers_in_a_generated_document_are_never_run(referral_app: Flask) -> None:
     app = referral_app
-    token = create_token(app, "bu@testshire.example.org")
-    api = app.test_client()
-    sent = api.post(
-        "/api/forms/referral/submissions",
-        json={"answers": _hostile_referral(), "declaration": True},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert sent.status_code == 201, sent.text
-    with app.app_context():
-        (case,) = get_store().find("cases")
-        admin = get_store().find_one("users", {"role": "admin"})
-        record, _ = manage.upload_template(
-            admin, None, "Every part", "every-part.docx", make_template(SNIPPET)
-        )
-        manage.make_live(admin, record["template_id"], record["version"])
-
+    case = send_referral(app, SMALL_BU, _hostile_referral())
+    record = live_template(app, "Every part", make_template(SNIPPET))
     bu = app.test_client()
-    assert sign_in(bu, "bu@testshire.example.org").status_code == 302
-    page = bu.get(f"/cases/{case['id']}")
-    made = bu.post(
-        f"/cases/{case['id']}/documents",
-        data={"csrf_token": csrf_token(page.text), "template_id": record["template_id"],
-              "version": "full"},
-        follow_redirects=True,
-    )  # fmt: skip
+    assert sign_in(bu, SMALL_BU).status_code == 302
+    made = generate(bu, case["id"], record["template_id"])
     assert "has been generated" in made.text, made.text
     (link,) = re.findall(r'href="(/documents/[0-9a-f]{32}/docx)"', made.text)
     filled = bu.get(link).data
