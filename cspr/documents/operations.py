@@ -11,7 +11,6 @@ import hashlib
 import re
 import secrets
 import zipfile
-from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -33,6 +32,7 @@ from cspr.formengine.attachments import safe_filename
 from cspr.formengine.definitions import FormDefinition
 from cspr.storage import NotFound, StoreError, get_store
 from cspr.storage.fsutil import atomic_write, make_private_dir
+from cspr.timeutil import uk_today
 
 DOCUMENTS = "documents"
 COUNTERS = "document_counters"
@@ -141,7 +141,7 @@ def render_for_case(
         author=user,
         register=register,
         anonymised=anonymised,
-        today=date.today(),
+        today=uk_today(),
     )
     data = fill_template(library.read(version), context)
     if redactor is not None:

@@ -13,6 +13,7 @@ from cspr.formengine import registry
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.validation import SubmissionErrors, clean_answers, validate_submission
 from cspr.storage import NotFound, get_store
+from cspr.timeutil import uk_today
 
 SUBMISSIONS = "submissions"
 REFERENCE_PREFIX = "SUB"
@@ -30,7 +31,7 @@ def _after_sending(user: dict[str, Any], sent: dict[str, Any]) -> None:
 
 def today() -> date:
     """Return today's date in the UK (forms count dates in local days)."""
-    return datetime.now(UTC).date()
+    return uk_today()
 
 
 def audience(definition: FormDefinition) -> list[str]:

@@ -24,6 +24,7 @@ from cspr.exceptions import Refused
 from cspr.forms_support import attach_error
 from cspr.mail import bodies, notify, outbox, reminders, sender
 from cspr.mail.forms import ButtonForm, SettingsForm, TemplateForm
+from cspr.timeutil import UK
 
 bp = Blueprint("mail_admin", __name__, url_prefix="/admin")
 
@@ -43,7 +44,7 @@ def when(moment: float | str | None) -> str:
         stamp = datetime.fromisoformat(moment)
     else:
         stamp = datetime.fromtimestamp(float(moment), UTC)
-    local = stamp.astimezone(reminders.UK)
+    local = stamp.astimezone(UK)
     return f"{local:%H:%M} on {clock.short_date(local.date())}"
 
 

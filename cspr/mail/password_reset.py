@@ -25,8 +25,8 @@ from cspr.casework import clock
 from cspr.exceptions import Refused
 from cspr.mail import bodies, held_links, outbox
 from cspr.mail.notify import absolute_url, base_values
-from cspr.mail.reminders import UK
 from cspr.storage import NotFound, StoreError, get_store
+from cspr.timeutil import UK
 
 RESETS = "password_resets"
 LIMITS = "password_reset_limits"
