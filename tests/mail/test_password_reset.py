@@ -292,3 +292,31 @@ def test_a_copy_of_the_data_directory_cannot_make_a_working_link(
     assert sign_in(app.test_client(), EMAIL, NEW_PASSWORD).status_code == 302
     with app.app_context():
         assert not held_links.holds(message["id"])  # emailed once, then forgotten
+
+
+def test_without_a_background_sender_the_process_that_holds_the_link_sends_it(
+    tmp_path: Path, smtp: SmtpServer
+) -> None:
+    # With CSPR_MAIL_BACKGROUND off, cron's `mail send` delivers other email, but it cannot
+    # make a reset link: the request's own process sends that one, straight away.
+    from cspr import create_app
+    from cspr.mail import held_links
+    from cspr.storage import close_store
+    from tests.mail.conftest import mail_config
+
+    app = create_app(mail_config(tmp_path / "quiet", smtp.port, TESTING=False,
+                                 MAIL_BACKGROUND=False))  # fmt: skip
+    try:
+        make_user(app, EMAIL, "business_unit", name="Bea Unit")
+        assert SENT_TEXT in _ask(app.test_client(), EMAIL)
+        deadline = time.monotonic() + 30
+        while not smtp.to(EMAIL) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        link = _link(smtp)
+        with app.app_context():
+            (message,) = get_store().find(outbox.OUTBOX)
+            assert not held_links.holds(message["id"])
+        assert app.test_client().get(link).status_code == 302
+        assert not sender.is_running(app)
+    finally:
+        close_store(app)
