@@ -190,17 +190,21 @@ def _syntax_problem(env: DocumentEnvironment, part: PartSource, error: Exception
 
 
 def _salvaged_paths(env: DocumentEnvironment, words: str) -> set[tuple[str, ...]]:
-    """Collect the values each placeholder reads, one by one, when the part as a whole cannot
-    be read: so that every unknown value is named at once, not after the mistake is fixed."""
+    """Collect the values each placeholder reads, one by one, in a part that cannot be read."""
+    # So that every unknown value is named at once, not only after the mistake is fixed.
     found: set[tuple[str, ...]] = set()
     local = {"loop"}
     expressions = []
     # Each placeholder on its own: one left open does not swallow the next.
-    for tag in re.findall(r"{[{%]((?:(?!{[{%]).)*?)[}%]}", words, re.S):
+    for opener, tag in re.findall(r"{([{%])((?:(?!{[{%]).)*?)[}%]}", words, re.S):
         tag = tag.strip(" -+")
+        if opener == "{":
+            expressions.append(tag)
+            continue
         loop = re.match(r"for\s+(.+?)\s+in\s+(.+?)(?:\s+if\s.*|\s+recursive)?$", tag, re.S)
         named = re.match(r"(?:set|with)\s+(\w+)\s*=\s*(.+)$", tag, re.S)
         macro = re.match(r"(?:macro|call)\s*(\w*)\s*\((.*?)\)", tag, re.S)
+        test = re.match(r"(?:if|elif)\s+(.+)$", tag, re.S)
         if loop:
             local |= set(re.findall(r"\w+", loop.group(1)))
             expressions.append(loop.group(2))
@@ -209,8 +213,8 @@ def _salvaged_paths(env: DocumentEnvironment, words: str) -> set[tuple[str, ...]
             expressions.append(named.group(2))
         elif macro:
             local |= {macro.group(1), *re.findall(r"(\w+)\s*(?:=[^,]*)?(?:,|$)", macro.group(2))}
-        else:
-            expressions.append(re.sub(r"^(?:if|elif)\s+", "", tag))
+        elif test:
+            expressions.append(test.group(1))
     for expression in expressions:
         try:
             ast = env.parse("{{ " + expression + " }}")

@@ -158,12 +158,15 @@ def test_every_unknown_value_is_named_at_once(demo_app: Flask) -> None:
     # A mistake elsewhere in the same part does not hide them: all are named in one go.
     page = _upload(
         client,
-        make_docx("{{ case.refrence }}", "Dear {{ family.salutation }", "{{ chld.name }}"),
-    )
+        make_docx("{{ case.refrence }}", "Dear {{ family.salutation }", "{{ chld.name }}",
+                  "{% if case.stge %}a{% else %}b{% endif %}"),
+    )  # fmt: skip
     summary = " ".join(_summary(page).split())
     assert "A placeholder is not closed properly" in summary
+    assert "The template uses 3 values that templates cannot read" in summary
     assert "“case.refrence” (did you mean “case.reference”?)" in summary
     assert "“chld” (did you mean “child”?)" in summary
+    assert "“case.stge” (did you mean “case.stage”?)" in summary
 
 
 def _make_live(client: FlaskClient, page: str, template_id: str, number: int) -> str:
