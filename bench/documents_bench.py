@@ -7,6 +7,12 @@ use them); no sandbox, no scan, no per-part XML check. "Ours" is render_docx: th
 environment, the (cached) safety scan, the context's XML clean-up and the per-part check.
 Both save to memory. Times are medians of interleaved runs. Goals are reported, never asserted:
 at most 1.5x plain docxtpl, and at most 100 ms for a typical letter.
+
+A second table prices the isolation that documents use in the app: fill_template with the
+template filled in a worker process under memory and CPU limits (a warm worker, as after the
+first document), against the same fill_template rendering in this process, interleaved in the
+same run; and the cost of starting a worker (a fresh interpreter), paid once per server
+process and again after a worker is replaced.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from jinja2 import Environment  # noqa: E402
 
 from cspr import create_app  # noqa: E402
 from cspr.demo import run as demo  # noqa: E402
-from cspr.documents import library, operations, sample  # noqa: E402
+from cspr.documents import isolation, library, operations, sample  # noqa: E402
 from cspr.documents.render import render_docx  # noqa: E402
 from cspr.storage import close_store, get_store  # noqa: E402
 
@@ -104,9 +110,44 @@ def main() -> int:
             print(f"Typical letter ({LETTER}) renders in {letter[2]:.1f} ms "
                   f"(goal at most {LETTER_GOAL_MS:.0f} ms): "
                   + ("met" if letter[2] <= LETTER_GOAL_MS else "NOT met"))  # fmt: skip
+            isolation_table(app, repeat)
             end_to_end(repeat)
         close_store(app)
     return 0
+
+
+def isolation_table(app: Any, repeat: int) -> None:
+    """Print the cost per render of filling templates in a limited worker process."""
+    rows = []
+    for template in library.list_templates():
+        _, version = library.active(template["id"])
+        content = library.read(version)
+        context, _ = sample.sample_context(
+            operations.settings(), {"id": template["id"], "title": template["title"]}
+        )
+
+        def fill(isolated: bool, c: bytes = content, x: dict[str, Any] = context) -> bytes:
+            app.config["DOCUMENT_RENDER_ISOLATED"] = isolated
+            return operations.fill_template(c, x)
+
+        fill(True)  # warm: a worker is started and kept
+        here, there = time_pair(repeat, lambda f=fill: f(False), lambda f=fill: f(True))
+        rows.append((template["id"], here, there, there / here))
+    app.config["DOCUMENT_RENDER_ISOLATED"] = True
+    isolation.drain()
+    starts = []
+    for _ in range(5):
+        started = time.perf_counter()
+        worker = isolation._Worker(isolation.Limits(30, 512))
+        starts.append(time.perf_counter() - started)
+        worker.close()
+    print()
+    print(f"Filling in a worker process with limits, against in this process ({repeat} runs)")
+    print(f"{'template':<28} {'here ms':>9} {'worker ms':>10} {'ratio':>6} {'extra ms':>9}")
+    for name, here, there, ratio in rows:
+        print(f"{name:<28} {here:>9.1f} {there:>10.1f} {ratio:>5.2f}x {there - here:>9.1f}")
+    print(f"Starting a worker (a fresh interpreter, once per server process): "
+          f"{median_ms(starts):.0f} ms (median of {len(starts)})")  # fmt: skip
 
 
 def end_to_end(repeat: int) -> None:

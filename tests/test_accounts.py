@@ -263,3 +263,36 @@ def test_cli_refuses_unknown_agency_and_weak_password(app: Flask) -> None:
         input="password\n",
     )
     assert weak.exit_code == 1 and "12 characters" in weak.output
+
+
+def test_changing_your_password_signs_out_your_other_sessions(app: Flask) -> None:
+    make_user(app, "bu@testshire.example.org", "business_unit")
+    make_user(app, "bu2@testshire.example.org", "business_unit")
+    laptop, phone, colleague = app.test_client(), app.test_client(), app.test_client()
+    assert sign_in(laptop, "bu@testshire.example.org").status_code == 302
+    assert sign_in(phone, "bu@testshire.example.org").status_code == 302
+    assert sign_in(colleague, "bu2@testshire.example.org").status_code == 302
+    assert phone.get("/").status_code == 200
+
+    page = laptop.get("/account/password")
+    new = "kettle orchard lantern violet"
+    response = laptop.post(
+        "/account/password",
+        data={
+            "current_password": "correct horse battery staple",
+            "new_password": new,
+            "confirm_password": new,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
+    assert response.status_code == 302
+    home = laptop.get("/")
+    assert home.status_code == 200  # the session that changed it stays signed in
+    assert "Anywhere else you were signed in, you have been signed out" in home.text
+    assert phone.get("/").status_code == 302  # the other session has ended
+    assert phone.get("/account/password").status_code == 302
+    assert colleague.get("/").status_code == 200  # someone else's session is untouched
+    assert sign_in(app.test_client(), "bu@testshire.example.org", new).status_code == 302
+    with app.app_context():
+        (entry,) = get_store().audit.entries(action="change_password")
+        assert entry["details"]["sessions_ended"] == 1

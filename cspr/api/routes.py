@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -42,6 +43,14 @@ FILE_REFUSED = (
     "Files cannot be sent through the API. Leave out {name} and send the form on the website "
     "if it needs a file"
 )
+
+
+LONE_SURROGATE = (
+    "The request body is not valid JSON: some text holds an escape such as \\ud800 that is "
+    "only half of a character. Send the whole character, written in UTF-8 or as both halves "
+    "of its escape"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class UnreadableBody(Exception):
@@ -247,7 +256,7 @@ def parse_json(data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise UnreadableBody("The request body must be JSON written in UTF-8") from exc
     try:
-        return json.loads(
+        parsed = json.loads(
             text,
             parse_constant=_refuse_constant,
             parse_float=_finite_float,
@@ -264,6 +273,24 @@ def parse_json(data: bytes) -> Any:
         raise UnreadableBody(f"The request body is not valid JSON: {exc}") from exc
     except ValueError as exc:  # Python refuses integers of more than 4,300 digits
         raise UnreadableBody("The request body is not valid JSON: a number is too long") from exc
+    _refuse_lone_surrogates(parsed)
+    return parsed
+
+
+def _refuse_lone_surrogates(parsed: Any) -> None:
+    """Refuse text holding half of a UTF-16 pair, before anything is allocated or stored."""
+    # json.loads accepts a lone "\ud800" escape; it is not a character, and storing it failed
+    # only after the submission had been given a reference number.
+    pending = [parsed]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            raise UnreadableBody(LONE_SURROGATE)
 
 
 class _NotStrictJson(ValueError):

@@ -290,7 +290,9 @@ def change_password(user: dict[str, Any], current: str, new: str, confirm: str) 
         user["id"],
         {"password_hash": passwords.hash_password(new), "must_change_password": False},
     )
-    audit.record("change_password", "user", user["id"], user=user)
+    # Whoever else is signed in as this person, perhaps with the old password, is signed out.
+    ended = sessions.end_all(user["id"], keep_current=True)
+    audit.record("change_password", "user", user["id"], {"sessions_ended": ended}, user=user)
 
 
 def list_users() -> list[dict[str, Any]]:

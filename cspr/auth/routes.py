@@ -81,7 +81,11 @@ def change_password() -> ResponseReturnValue:
         except Refused as refused:
             attach_error(form, refused, "new_password")
         else:
-            flash("Your password has been changed.", "success")
+            flash(
+                "Your password has been changed. Anywhere else you were signed in, "
+                "you have been signed out.",
+                "success",
+            )
             return redirect(url_for("main.home"))
     return render_template(
         "auth/change_password.html",

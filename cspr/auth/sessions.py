@@ -53,13 +53,16 @@ def end() -> None:
             store.delete(TABLE, _key(token))
 
 
-def end_all(user_id: str) -> int:
-    """End every session the user has, on every device; return how many ended."""
+def end_all(user_id: str, keep_current: bool = False) -> int:
+    """End every session the user has (but this request's, if kept); return how many ended."""
     store = get_store()
+    token = session.get("sid") if keep_current else None
+    kept = _key(token) if token else None
     ended = 0
     for record in store.find(TABLE, where={"user_id": user_id}):
-        store.delete(TABLE, record["id"])
-        ended += 1
+        if record["id"] != kept:
+            store.delete(TABLE, record["id"])
+            ended += 1
     return ended
 
 

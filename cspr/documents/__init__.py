@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
+from cspr.config import _env_bool, _env_int
+
 
 def init_app(app: Flask) -> None:
     """Register the document pages, the template pages and the case page's documents section."""
     from cspr.documents import admin_routes, routes
+
+    # Limits on filling in one template (see isolation.py); generous for any real letter.
+    app.config.setdefault("DOCUMENT_RENDER_ISOLATED", _env_bool("CSPR_DOCUMENT_ISOLATED", True))
+    app.config.setdefault("DOCUMENT_RENDER_SECONDS", _env_int("CSPR_DOCUMENT_SECONDS", 30))
+    app.config.setdefault("DOCUMENT_RENDER_MEMORY_MB", _env_int("CSPR_DOCUMENT_MEMORY_MB", 512))
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(admin_routes.bp)

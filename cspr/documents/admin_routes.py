@@ -65,11 +65,17 @@ def upload_page() -> ResponseReturnValue:
             attach_error(form, refused, "file")
         else:
             flash(
-                f"Version {record['version']} has been checked and is now in use. Download a "
-                "sample to see it filled in with the demo case.",
+                f"Version {record['version']} has passed the checks. It is not in use yet: look "
+                "at the samples, then make it live.",
                 "success",
             )
-            return redirect(url_for("doc_templates.template", template_id=record["template_id"]))
+            return redirect(
+                url_for(
+                    "doc_templates.version",
+                    template_id=record["template_id"],
+                    number=record["version"],
+                )
+            )
     return render_template(
         "documents/admin_upload.html", title="Upload a template", form=form, report=report
     )
@@ -91,20 +97,36 @@ def template(template_id: str) -> ResponseReturnValue:
     )
 
 
+@bp.route("/<template_id>/versions/<int:number>")
+@roles_required(ADMIN)
+def version(template_id: str, number: int) -> ResponseReturnValue:
+    """Show one version with its samples, to look over before making it live."""
+    try:
+        page = manage.version_page(_admin(), template_id, number)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "documents/admin_version.html",
+        title=f"Version {number} of {page['template']['title']}",
+        confirm=ConfirmForm(),
+        **page,
+    )
+
+
 @bp.route("/<template_id>/versions/<int:number>/use", methods=["POST"])
 @roles_required(ADMIN)
 def use(template_id: str, number: int) -> ResponseReturnValue:
-    """Put another version of a template back into use."""
+    """Make a version of a template live: a new one, or an earlier one again."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        manage.rollback(_admin(), template_id, number)
+        manage.make_live(_admin(), template_id, number)
     except NotFound:
         abort(404)
     except Refused as refused:
         flash(refused.message, "error")
     else:
-        flash(f"Version {number} is now in use.", "success")
+        flash(f"Version {number} is now in use: new documents are made from it.", "success")
     return redirect(url_for("doc_templates.template", template_id=template_id))
 
 

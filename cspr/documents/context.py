@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from cspr.auth.roles import ADMIN, AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER, PARTNERS
 from cspr.casework import casefacts, deadlines, decisions, signoff, stages
@@ -20,8 +19,8 @@ from cspr.documents.pseudonyms import KINDS, Redactor
 from cspr.documents.sandbox import map_strings
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.summary import display
+from cspr.timeutil import UK
 
-UK = ZoneInfo("Europe/London")
 WITHHELD = "[withheld]"
 WITHHELD_TYPES = {"uk_address", "email", "uk_phone"}
 _BIRTH_DATE = re.compile(r"(^|_)(date_of_birth|dob)$")

@@ -183,7 +183,11 @@ def add_version(
     filename: str,
     paths: list[str],
 ) -> dict[str, Any]:
-    """Store an accepted upload as the next version of a template (or a new one) and use it."""
+    """Store an accepted upload as the next version of a template (or a new one), not yet live.
+
+    The version in use stays in use until an administrator has seen the new one's samples
+    and made it live (make_live).
+    """
     store = get_store()
     if template_id is None:
         if not title.strip():
@@ -197,7 +201,7 @@ def add_version(
                 "description": "Uploaded by an administrator.",
                 "source": "uploaded",
                 "order": 99,
-                "active_version": 0,
+                "active_version": 0,  # none live until one is made live
             },
         )
     elif store.get(TEMPLATES, template_id) is None:
@@ -207,23 +211,31 @@ def add_version(
         template_id, number, content, source="uploaded", added_by=user["name"], filename=filename,
         paths=paths,
     )  # fmt: skip
-    store.update(TEMPLATES, template_id, {"active_version": number})
     audit.record(
         "upload", "document_template", record["id"], {"sha256": record["sha256"]}, user=user
     )
     return record
 
 
+def is_live(template: dict[str, Any]) -> bool:
+    """Say whether a template has a version in use (a new upload has none until made live)."""
+    return int(template.get("active_version") or 0) > 0
+
+
 def use_version(user: dict[str, Any], template_id: str, number: int) -> dict[str, Any]:
-    """Put an earlier (or later) version of a template back into use."""
+    """Make a version of a template the one in use: a new one, or an earlier one again."""
     template = get_template(template_id)
-    if template is None or get_version(template_id, number) is None:
+    version = get_version(template_id, number)
+    if template is None or version is None:
         raise NotFound(version_id(template_id, number))
     if int(template["active_version"]) == number:
         raise Refused(f"Version {number} is already in use")
     updated = get_store().update(TEMPLATES, template_id, {"active_version": number})
+    first_time = not version.get("live_since") and version.get("source") == "uploaded"
+    if first_time:
+        get_store().update(VERSIONS, version["id"], {"live_since": _now()})
     audit.record(
-        "rollback", "document_template", template_id,
+        "make_live" if first_time else "rollback", "document_template", template_id,
         {"from": template["active_version"], "to": number}, user=user,
     )  # fmt: skip
     return updated

@@ -14,14 +14,16 @@ from cspr import audit
 from cspr.auth.roles import ADMIN, BUSINESS_UNIT
 from cspr.documents import library, sample, upload, variables
 from cspr.documents.filters import FILTER_NAMES
-from cspr.documents.operations import filters_now, settings
-from cspr.documents.render import render_docx
+from cspr.documents.operations import fill_template, settings
 from cspr.documents.sandbox import Problem
 from cspr.documents.scan import scan_template
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import registry
 from cspr.formengine.attachments import safe_filename
 from cspr.storage import NotFound
+
+VARIABLE = "variable"  # a problem naming a value templates cannot read
+MAX_LISTED = 3  # problems written out in full in the error message; the page lists them all
 
 
 @dataclass
@@ -31,6 +33,7 @@ class CheckReport:
     file_error: str = ""
     problems: list[Problem] = field(default_factory=list)
     used: list[dict[str, str]] = field(default_factory=list)
+    unknown_sentence: str = ""
 
     @property
     def accepted(self) -> bool:
@@ -38,12 +41,24 @@ class CheckReport:
         return not self.file_error and not self.problems
 
 
+    def summary(self) -> str:
+        """Say everything that is wrong in a few sentences: every unknown value by name."""
+        if self.file_error:
+            return self.file_error
+        sentences = [p.sentence() for p in self.problems if p.kind != VARIABLE]
+        if len(sentences) > MAX_LISTED:
+            more = len(sentences) - MAX_LISTED + 1
+            sentences[MAX_LISTED - 1 :] = [f"There are {more} more problems, listed below."]
+        if self.unknown_sentence:
+            sentences.append(self.unknown_sentence)
+        return " ".join(sentences)
+
+
 class UploadRefused(Refused):
     """An upload was refused; the report says everything that is wrong."""
 
     def __init__(self, report: CheckReport) -> None:
-        first = report.file_error or (report.problems[0].sentence() if report.problems else "")
-        super().__init__(first, "file")
+        super().__init__(report.summary(), "file")
         self.report = report
 
 
@@ -66,6 +81,7 @@ def check_template(filename: str, content: bytes) -> CheckReport:
     scan = scan_template(content, set(FILTER_NAMES))
     report.problems = list(scan.problems)
     tree = known_tree()
+    unknown: list[tuple[str, ...]] = []
     for path in sorted(scan.paths):
         written = ".".join(path).replace(".[]", "[0]")
         if any(p.startswith("_") for p in path):
@@ -73,20 +89,37 @@ def check_template(filename: str, content: bytes) -> CheckReport:
         reason = variables.unknown(path, tree)
         report.used.append({"path": written, "known": "no" if reason else "yes", "note": reason})
         if reason:
-            report.problems.append(Problem("unknown", reason))
+            report.problems.append(Problem(VARIABLE, reason))
+            unknown.append(path)
+    report.unknown_sentence = variables.unknown_sentence(unknown, tree)
     return report
+
+
+def check_samples(report: CheckReport, template: dict[str, str], content: bytes) -> None:
+    """Fill a checked template with the demo's invented case, full and anonymised."""
+    for anonymised in (False, True):
+        context, _ = sample.sample_context(settings(), template, anonymised)
+        try:
+            fill_template(content, context)
+        except Refused as refused:
+            report.problems.append(Problem("render", refused.message))
+            return
 
 
 def upload_template(
     user: dict[str, Any], template_id: str | None, title: str, filename: str, content: bytes
 ) -> tuple[dict[str, Any], CheckReport]:
-    """Check an upload and, if it passes, store it as the template's version in use."""
+    """Check an upload (filling it with the demo case) and, if it passes, store it, not live."""
     _require(user, ADMIN)
     if template_id is not None and library.get_template(template_id) is None:
         raise NotFound(template_id)
     if template_id is None and not title.strip():
         raise Refused("Enter a title for the new template", "title")
     report = check_template(filename, content)
+    if report.accepted:
+        existing = library.get_template(template_id) if template_id else None
+        shown = existing["title"] if existing else " ".join(title.split())
+        check_samples(report, {"id": template_id or "new", "title": shown}, content)
     if not report.accepted:
         audit.record(
             "refuse", "document_template", template_id,
@@ -98,8 +131,8 @@ def upload_template(
     return record, report
 
 
-def rollback(user: dict[str, Any], template_id: str, number: int) -> dict[str, Any]:
-    """Put another stored version of a template back into use."""
+def make_live(user: dict[str, Any], template_id: str, number: int) -> dict[str, Any]:
+    """Make a stored version of a template the one in use: a new one, or an earlier one again."""
     _require(user, ADMIN)
     return library.use_version(user, template_id, number)
 
@@ -122,7 +155,7 @@ def sample_document(
     context, _ = sample.sample_context(
         settings(), {"id": template["id"], "title": template["title"]}, anonymised
     )
-    data = render_docx(library.read(version), context, filters_now())
+    data = fill_template(library.read(version), context)
     audit.record(
         "download", "document_template_sample", version["id"], {"anonymised": anonymised},
         user=user,
@@ -149,6 +182,15 @@ def template_page(user: dict[str, Any], template_id: str) -> dict[str, Any]:
     in_use = next((v for v in found if v["version"] == template["active_version"]), found[0])
     report = check_template(in_use.get("filename") or "template.docx", library.read(in_use))
     return {"template": template, "versions": found, "report": report}
+
+
+def version_page(user: dict[str, Any], template_id: str, number: int) -> dict[str, Any]:
+    """Return one version to look over before it is made live, and the version in use now."""
+    _require(user, ADMIN)
+    template, version = _version(template_id, number)
+    in_use = library.get_version(template_id, int(template["active_version"]))
+    return {"template": template, "version": version, "in_use": in_use,
+            "is_live": in_use is not None and in_use["version"] == number}  # fmt: skip
 
 
 def reference(user: dict[str, Any]) -> dict[str, Any]:

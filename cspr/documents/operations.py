@@ -11,7 +11,6 @@ import hashlib
 import re
 import secrets
 import zipfile
-from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -20,10 +19,12 @@ from flask import current_app
 from cspr import audit
 from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER
 from cspr.casework import calendar_settings, cases, decisions
-from cspr.documents import library, pdf, pseudonyms
+from cspr.documents import isolation, library, pdf, pseudonyms
 from cspr.documents.context import Settings, build_context, found_names
-from cspr.documents.filters import make_filters
+from cspr.documents.filters import FILTER_NAMES, make_filters
 from cspr.documents.render import render_docx
+from cspr.documents.sandbox import TemplateRefused
+from cspr.documents.scan import scan_template
 from cspr.documents.xmlparse import safe_parser
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
@@ -31,6 +32,7 @@ from cspr.formengine.attachments import safe_filename
 from cspr.formengine.definitions import FormDefinition
 from cspr.storage import NotFound, StoreError, get_store
 from cspr.storage.fsutil import atomic_write, make_private_dir
+from cspr.timeutil import uk_today
 
 DOCUMENTS = "documents"
 COUNTERS = "document_counters"
@@ -57,6 +59,23 @@ def filters_now() -> dict[str, Any]:
     """Return the template filters, counting in the partnership's calendar."""
     current = settings()
     return make_filters(current.closures, current.start_is_day_zero)
+
+
+def fill_template(content: bytes, context: dict[str, Any]) -> bytes:
+    """Fill a template: checked here, then filled in a worker with limits on time and memory."""
+    scan = scan_template(content, set(FILTER_NAMES))
+    if scan.blocking:
+        raise TemplateRefused(scan.blocking)
+    config = current_app.config
+    if not config["DOCUMENT_RENDER_ISOLATED"]:
+        return render_docx(content, context, filters_now(), check=False)
+    current = settings()
+    limits = isolation.Limits(
+        int(config["DOCUMENT_RENDER_SECONDS"]), int(config["DOCUMENT_RENDER_MEMORY_MB"])
+    )
+    return isolation.fill_isolated(
+        content, context, sorted(current.closures), current.start_is_day_zero, limits
+    )
 
 
 def _case_for(user: dict[str, Any], case_id: str) -> dict[str, Any]:
@@ -122,9 +141,9 @@ def render_for_case(
         author=user,
         register=register,
         anonymised=anonymised,
-        today=date.today(),
+        today=uk_today(),
     )
-    data = render_docx(library.read(version), context, filters_now())
+    data = fill_template(library.read(version), context)
     if redactor is not None:
         leaks = redactor.leaks(document_text(data))
         if leaks:
@@ -253,7 +272,11 @@ def case_panel(user: dict[str, Any] | None, case: dict[str, Any]) -> dict[str, A
         return {"shown": False}
     return {
         "shown": True,
-        "templates": [{"id": t["id"], "title": t["title"]} for t in library.list_templates()],
+        "templates": [
+            {"id": t["id"], "title": t["title"]}
+            for t in library.list_templates()
+            if library.is_live(t)  # a new template is offered once a version is made live
+        ],
         "documents": history(user, case["id"]),
         "pdf": pdf.available(),
         "pdf_hint": pdf.INSTALL_HINT,

@@ -58,7 +58,8 @@ def generate(case_id: str) -> ResponseReturnValue:
     """Make a document for the case from the chosen template."""
     template_id = request.form.get("template_id", "")
     version = request.form.get("version", "")
-    if not template_id or library.get_template(template_id) is None:
+    template = library.get_template(template_id) if template_id else None
+    if template is None or not library.is_live(template):
         return _back(case_id, "Select the document to generate", "error")
     if version not in ("full", "anonymised"):
         return _back(case_id, "Select whether to make the full or the anonymised version", "error")

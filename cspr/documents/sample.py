@@ -17,6 +17,7 @@ from cspr.documents.context import Settings, build_context
 from cspr.documents.pseudonyms import Redactor, seed_entries
 from cspr.formengine import registry
 from cspr.formengine.definitions import FormDefinition
+from cspr.timeutil import uk_today
 
 STORY = "I"  # a local review delayed by a criminal trial: almost every value has something
 EXTRA_FORMS = {"family_contact": "H", "action_plan": "K"}
@@ -108,7 +109,7 @@ def sample_context(
     settings: Settings, template: dict[str, str], anonymised: bool = False
 ) -> tuple[dict[str, Any], Redactor | None]:
     """Return a template's context for the invented case."""
-    today = date.today()
+    today = uk_today()
     case, sent_forms = sample_case(today)
     referral = sent_forms[0][0] if sent_forms else None
     return build_context(

@@ -11,6 +11,14 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 
+from cspr.documents.parts import (
+    PROPERTIES,
+    PartSource,
+    header_footer_parts,
+    jinja_source,
+    note_parts,
+    part_text,
+)
 from cspr.documents.sandbox import (
     MAX_REPEAT,
     REFUSED_NAMES,
@@ -20,11 +28,10 @@ from cspr.documents.sandbox import (
     TemplateScan,
     make_environment,
 )
+from cspr.documents.syntax import explain, paragraph_texts, quote, words_source
 
-FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-_PARAGRAPH = re.compile(r"<w:p([ >])")
 _TAG = re.compile(r"<[^>]+>")
+TOO_DEEP = "A placeholder has brackets or parts nested too deeply to be read."
 _SCANS: dict[str, TemplateScan] = {}
 _SCAN_CACHE_SIZE = 64
 _SCANS_LOCK = threading.Lock()
@@ -35,26 +42,27 @@ def _unused(value: Any) -> Any:
     return value
 
 
-def template_sources(content: bytes) -> list[tuple[str, str]]:
-    """Return each part docxtpl renders, as the Jinja source it will compile, with a label."""
+def template_sources(content: bytes) -> list[PartSource]:
+    """Return each part the renderer fills in: its label, Jinja source and paragraphs."""
     from docxtpl import DocxTemplate  # loaded on first use: about 8 MB with python-docx
 
     template = DocxTemplate(BytesIO(content))
     template.init_docx()
-    sources = [("the main text", template.patch_xml(template.get_xml()))]
-    for uri, label in ((template.HEADER_URI, "a header"), (template.FOOTER_URI, "a footer")):
-        for _, part in template.get_headers_footers(uri):
-            sources.append((label, template.patch_xml(template.get_part_xml(part))))
-    for part in template.docx.part.package.parts:
-        if part.content_type == FOOTNOTES:
-            sources.append(("the footnotes", template.patch_xml(part.blob.decode("utf-8"))))
+
+    def part(where: str, xml: str) -> PartSource:
+        return PartSource(where, jinja_source(template, xml), paragraph_texts(xml))
+
+    sources = [part("the main text", template.get_xml())]
+    for label, _, found in header_footer_parts(template):
+        sources.append(part(label, template.get_part_xml(found)))
+    for label, found in note_parts(template):
+        sources.append(part(label, part_text(found)))
     properties = template.docx.core_properties
     for name in PROPERTIES:
         value = getattr(properties, name) or ""
         if value:
-            sources.append((f"the document's {name} property", value))
-    # docxtpl starts each paragraph on a new line before compiling; so do we, for line numbers.
-    return [(label, _PARAGRAPH.sub(r"\n<w:p\1", xml)) for label, xml in sources]
+            sources.append(PartSource(f"the document's {name} property", value, [value]))
+    return sources
 
 
 def _line_text(source: str, lineno: int | None) -> str:
@@ -129,49 +137,92 @@ def _paths(ast: nodes.Template, roots: set[str]) -> set[tuple[str, ...]]:
     return found
 
 
-def scan_sources(sources: list[tuple[str, str]], filter_names: set[str]) -> TemplateScan:
+def scan_sources(sources: list[PartSource], filter_names: set[str]) -> TemplateScan:
     """Check every part's Jinja: syntax, anything unsafe, unknown filters; collect paths."""
     env = make_environment({name: _unused for name in filter_names})
     scan = TemplateScan()
-    for where, source in sources:
+    for part in sources:
+        where, source = part.where, part.source
         try:
             ast = env.parse(source)
+            scan.paths |= _paths(ast, _undeclared(ast, env))
         except TemplateSyntaxError as error:
-            scan.problems.append(
-                Problem(
-                    "syntax",
-                    f"There is a mistake in a placeholder: {error.message}.",
-                    where,
-                    _line_text(source, error.lineno),
-                )
-            )
+            scan.problems.append(_syntax_problem(env, part, error))
+            scan.paths |= _salvaged_paths(env, words_source(part.paragraphs))
+            continue
+        except RecursionError:
+            scan.problems.append(Problem("syntax", TOO_DEEP, where))
             continue
         for node in ast.find_all(nodes.Node):
-            reason = _unsafe(node)
-            if reason:
-                scan.problems.append(
-                    Problem("unsafe", reason, where, _line_text(source, node.lineno))
-                )
-            elif isinstance(node, nodes.Filter) and node.name not in env.filters:
-                scan.problems.append(
-                    Problem(
-                        "unknown",
-                        f"It uses a filter called “{node.name}”, which does not exist.",
-                        where,
-                        _line_text(source, node.lineno),
-                    )
-                )
-            elif isinstance(node, nodes.Test) and node.name not in env.tests:
-                scan.problems.append(
-                    Problem(
-                        "unknown",
-                        f"It uses a test called “{node.name}”, which does not exist.",
-                        where,
-                        _line_text(source, node.lineno),
-                    )
-                )
-        scan.paths |= _paths(ast, _undeclared(ast, env))
+            problem = _node_problem(node, env)
+            if problem:
+                kind, reason = problem
+                scan.problems.append(Problem(kind, reason, where, _line_text(source, node.lineno)))
     return scan
+
+
+def _node_problem(node: nodes.Node, env: DocumentEnvironment) -> tuple[str, str] | None:
+    """Return what is wrong with one node (unsafe, or an unknown filter or test), or None."""
+    reason = _unsafe(node)
+    if reason:
+        return "unsafe", reason
+    if isinstance(node, nodes.Filter) and node.name not in env.filters:
+        return "unknown", f"It uses a filter called “{node.name}”, which does not exist."
+    if isinstance(node, nodes.Test) and node.name not in env.tests:
+        return "unknown", f"It uses a test called “{node.name}”, which does not exist."
+    return None
+
+
+def _syntax_problem(env: DocumentEnvironment, part: PartSource, error: Exception) -> Problem:
+    """Describe a syntax error in plain English, quoting the paragraph that holds it."""
+    assert isinstance(error, TemplateSyntaxError)
+    words = words_source(part.paragraphs)
+    try:
+        env.parse(words)
+    except TemplateSyntaxError as own:
+        message, line = explain(own, env, words)
+        return Problem("syntax", message, part.where, quote(part.paragraphs, line))
+    except RecursionError:
+        return Problem("syntax", TOO_DEEP, part.where)
+    # The words alone read correctly: the mistake is in how Word split them; use Jinja's line.
+    message, line = explain(error, env, part.source)
+    return Problem("syntax", message, part.where, _line_text(part.source, line))
+
+
+def _salvaged_paths(env: DocumentEnvironment, words: str) -> set[tuple[str, ...]]:
+    """Collect the values each placeholder reads, one by one, in a part that cannot be read."""
+    # So that every unknown value is named at once, not only after the mistake is fixed.
+    found: set[tuple[str, ...]] = set()
+    local = {"loop"}
+    expressions = []
+    # Each placeholder on its own: one left open does not swallow the next.
+    for opener, tag in re.findall(r"{([{%])((?:(?!{[{%]).)*?)[}%]}", words, re.S):
+        tag = tag.strip(" -+")
+        if opener == "{":
+            expressions.append(tag)
+            continue
+        loop = re.match(r"for\s+(.+?)\s+in\s+(.+?)(?:\s+if\s.*|\s+recursive)?$", tag, re.S)
+        named = re.match(r"(?:set|with)\s+(\w+)\s*=\s*(.+)$", tag, re.S)
+        macro = re.match(r"(?:macro|call)\s*(\w*)\s*\((.*?)\)", tag, re.S)
+        test = re.match(r"(?:if|elif)\s+(.+)$", tag, re.S)
+        if loop:
+            local |= set(re.findall(r"\w+", loop.group(1)))
+            expressions.append(loop.group(2))
+        elif named:
+            local.add(named.group(1))
+            expressions.append(named.group(2))
+        elif macro:
+            local |= {macro.group(1), *re.findall(r"(\w+)\s*(?:=[^,]*)?(?:,|$)", macro.group(2))}
+        elif test:
+            expressions.append(test.group(1))
+    for expression in expressions:
+        try:
+            ast = env.parse("{{ " + expression + " }}")
+        except (TemplateSyntaxError, RecursionError):
+            continue
+        roots = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"} - local
+        found |= _paths(ast, roots)
+    return found
 
 
 def _undeclared(ast: nodes.Template, env: DocumentEnvironment) -> set[str]:

@@ -150,22 +150,41 @@ def known_tree(definitions: Iterable[FormDefinition]) -> dict[str, Any]:
     return tree
 
 
-def unknown(path: tuple[str, ...], tree: dict[str, Any]) -> str:
-    """Explain why a path is not one templates can read, or return "" when it is."""
+def unknown_parts(path: tuple[str, ...], tree: dict[str, Any]) -> tuple[str, str, bool] | None:
+    """Return (the path as written, the nearest known name, is its parent a leaf), or None."""
     node = tree
     for index, part in enumerate(path):
         if part in node:
             node = node[part]
             continue
         if part in SAFE_METHODS and index == len(path) - 1:
-            return ""
+            return None
         written = ".".join(path[: index + 1]).replace(".[]", "[0]")
         near = difflib.get_close_matches(part, [k for k in node if k != LIST], n=1)
-        hint = f" Did you mean “{'.'.join([*path[:index], near[0]])}”?" if near else ""
-        if not node:
-            return f"“{written}” is not something templates can read: it has no parts.{hint}"
-        return f"“{written}” is not something templates can read.{hint}"
-    return ""
+        return written, ".".join([*path[:index], near[0]]) if near else "", not node
+    return None
+
+
+def unknown(path: tuple[str, ...], tree: dict[str, Any]) -> str:
+    """Explain why a path is not one templates can read, or return "" when it is."""
+    found = unknown_parts(path, tree)
+    if found is None:
+        return ""
+    written, near, leaf = found
+    hint = f" Did you mean “{near}”?" if near else ""
+    if leaf:
+        return f"“{written}” is not something templates can read: it has no parts.{hint}"
+    return f"“{written}” is not something templates can read.{hint}"
+
+
+def unknown_sentence(paths: list[tuple[str, ...]], tree: dict[str, Any]) -> str:
+    """Name every unknown path in one sentence, each with the nearest known name."""
+    found = [f for f in (unknown_parts(p, tree) for p in paths) if f is not None]
+    if len(found) < 2:
+        return next((unknown(p, tree) for p in paths if unknown(p, tree)), "")
+    names = [f"“{w}” (did you mean “{near}”?)" if near else f"“{w}”" for w, near, _ in found]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return f"The template uses {len(found)} values that templates cannot read: {listed}."
 
 
 def value_at(context: dict[str, Any], path: str) -> Any:

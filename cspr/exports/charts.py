@@ -10,6 +10,7 @@ from typing import Any
 
 from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER, current_user
 from cspr.casework import cases, clock, deadlines, stages
+from cspr.timeutil import uk_today
 
 CHART_ROLES = {BUSINESS_UNIT, PARTNER, CHAIR}
 MONTHS = 12
@@ -150,5 +151,5 @@ def dashboard_charts() -> list[Chart]:
     if user is None or user["role"] not in CHART_ROLES:
         return []
     case_list = cases.list_cases(user)
-    today = date.today()
+    today = uk_today()
     return [stage_chart(case_list)] + [timeliness_chart(case_list, s, today) for s in STEPS]

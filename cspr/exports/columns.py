@@ -6,14 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from cspr.formengine import registry
 from cspr.formengine.core_types import ADDRESS_PARTS, parse_iso_date
 from cspr.formengine.definitions import FormDefinition
 from cspr.storage import get_store
+from cspr.timeutil import UK
 
-UK = ZoneInfo("Europe/London")
 SKIPPED_TYPES = frozenset({"guidance", "declaration"})
 # Sensible widths (in Excel's character units) by the kind of answer a column holds.
 WIDTHS = {

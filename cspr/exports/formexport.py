@@ -193,12 +193,13 @@ def csv_chunks(export: FormExport, group_name: str | None = None) -> Iterator[by
     if group_name and group is None:
         raise NotFound(group_name)
     if group is None:
-        writer.writerow(
-            [h for h, _ in META]
-            + [_main_heading(c.label, c.kind) for c in export.columns.columns]
-        )
+        header = [h for h, _ in META] + [
+            _main_heading(c.label, c.kind) for c in export.columns.columns
+        ]
     else:
-        writer.writerow([h for h, _ in GROUP_META] + [c.label for c in group.columns])
+        header = [h for h, _ in GROUP_META] + [c.label for c in group.columns]
+    # Question labels are written by administrators: made inert like answers are.
+    writer.writerow([csv_text(cell) for cell in header])
     yield b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
     lookups = Lookups(export.user)
     for sub in submissions(export):

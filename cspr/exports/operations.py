@@ -15,6 +15,7 @@ from cspr.exceptions import Forbidden, Refused
 from cspr.exports import auditbook, formexport, reports, yearly
 from cspr.exports.columns import exportable_forms
 from cspr.exports.jobs import Export, Progress, results_dir
+from cspr.timeutil import uk_today
 
 FORM_EXPORTERS = {BUSINESS_UNIT, PARTNER, CHAIR, AGENCY_USER}
 CASE_EXPORTERS = {BUSINESS_UNIT, PARTNER, CHAIR}
@@ -53,7 +54,7 @@ def _record(
 
 def _stamp() -> str:
     """Return today's date for file names."""
-    return date.today().isoformat()
+    return uk_today().isoformat()
 
 
 def form_choices(user: dict[str, Any]) -> list[dict[str, Any]]:
@@ -100,7 +101,7 @@ def export_register(user: dict[str, Any]) -> Export:
     """Export every case the user may see, with stage, key dates and deadlines met or missed."""
     _require(may_export_cases(user), "case register")
     case_list = sorted(cases.list_cases(user), key=lambda c: c["reference"])
-    today = date.today()
+    today = uk_today()
     _record(user, "case_register", None, {"format": "xlsx", "rows": len(case_list)})
 
     def write(out: IO[bytes], progress: Progress) -> int:
@@ -114,7 +115,7 @@ def export_tracker(user: dict[str, Any]) -> Export:
     """Export the actions of each case's latest action plan, with RAG status and due dates."""
     _require(may_export_cases(user), "action plan tracker")
     refs = {c["id"]: c["reference"] for c in cases.list_cases(user)}
-    rows = reports.tracker_rows(reports.latest_plans(refs), refs, date.today())
+    rows = reports.tracker_rows(reports.latest_plans(refs), refs, uk_today())
     _record(user, "action_plan_tracker", None, {"format": "xlsx", "rows": len(rows)})
 
     def write(out: IO[bytes], progress: Progress) -> int:
@@ -129,7 +130,7 @@ def export_audit(user: dict[str, Any], start: date, end: date) -> Export:
     _require(may_export_audit(user), "rapid review audit")
     if end < start:
         raise Refused("The end of the period must be the same as or after the start", "end")
-    rows = auditbook.audit_rows(cases.list_cases(user), start, end, date.today())
+    rows = auditbook.audit_rows(cases.list_cases(user), start, end, uk_today())
     period = {"start": start.isoformat(), "end": end.isoformat()}
     _record(user, "rapid_review_audit", None, {"format": "xlsx", "rows": len(rows), **period})
 
@@ -143,7 +144,7 @@ def export_audit(user: dict[str, Any], start: date, end: date) -> Export:
 def year_figures(user: dict[str, Any], first_year: int) -> yearly.YearFigures:
     """Work out the yearly report's figures for the user, writing the view to the audit trail."""
     _require(may_export_cases(user), "yearly figures")
-    figures = yearly.figures_for(user, first_year, date.today())
+    figures = yearly.figures_for(user, first_year, uk_today())
     audit.record("view", "yearly_figures", str(first_year), user=user)
     return figures
 
@@ -151,7 +152,7 @@ def year_figures(user: dict[str, Any], first_year: int) -> yearly.YearFigures:
 def export_yearly(user: dict[str, Any], first_year: int) -> Export:
     """Export the yearly report's figures as a workbook."""
     _require(may_export_cases(user), "yearly figures")
-    figures = yearly.figures_for(user, first_year, date.today())
+    figures = yearly.figures_for(user, first_year, uk_today())
     rows = len(figures.case_rows)
     _record(user, "yearly_figures", str(first_year), {"format": "xlsx", "rows": rows})
 

@@ -29,6 +29,7 @@ from cspr.exceptions import Forbidden, Refused
 from cspr.exports import jobs, operations, yearly
 from cspr.exports.columns import form_columns
 from cspr.storage import NotFound
+from cspr.timeutil import uk_today
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 DEFAULT_KEEP_HOURS = 24
@@ -187,7 +188,7 @@ def audit_workbook() -> ResponseReturnValue:
                 return deliver(user, _guarded(operations.export_audit, user, start, end))
             except Refused as refused:
                 answers.refuse(refused)
-    today = date.today()
+    today = uk_today()
     example_end = today.replace(day=1) - timedelta(days=1)
     example_start = clock.add_months(example_end.replace(day=1), -5)
     return render_template("exports/audit.html", title="Rapid review audit workbook",
@@ -197,7 +198,7 @@ def audit_workbook() -> ResponseReturnValue:
 
 def _year_choice() -> int:
     """Read the chosen reporting year, defaulting to the one today falls in."""
-    this_year = yearly.year_of(date.today())
+    this_year = yearly.year_of(uk_today())
     chosen = request.values.get("year", type=int)
     return chosen if chosen is not None and this_year - 20 <= chosen <= this_year else this_year
 
@@ -211,12 +212,12 @@ def yearly_figures() -> ResponseReturnValue:
         abort(403)
     first_year = _year_choice()
     figures = operations.year_figures(user, first_year)
-    this_year = yearly.year_of(date.today())
+    this_year = yearly.year_of(uk_today())
     years = [(y, yearly.YearFigures(*yearly.year_bounds(y), {}, []).label)
              for y in range(this_year, this_year - 6, -1)]  # fmt: skip
     return render_template("exports/yearly.html", title="Yearly report figures", figures=figures,
                            first_year=first_year, years=years, labels=yearly.FIGURES,
-                           so_far=figures.end >= date.today())  # fmt: skip
+                           so_far=figures.end >= uk_today())  # fmt: skip
 
 
 @bp.post("/yearly-figures")

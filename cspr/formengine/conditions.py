@@ -17,6 +17,7 @@ from cspr.formengine.core_types import (
     text_contains,
 )
 from cspr.formengine.definitions import FormDefinition
+from cspr.timeutil import uk_today
 
 Field = Mapping[str, Any]
 Answers = Mapping[str, Any]
@@ -32,7 +33,7 @@ def evaluate(
     group: Field | None = None,
 ) -> bool:
     """Say whether a condition holds for some answers (and one repeating-group item)."""
-    return _evaluate(condition, answers, definition, item, group, today or date.today(), 1)
+    return _evaluate(condition, answers, definition, item, group, today or uk_today(), 1)
 
 
 def _evaluate(
@@ -166,7 +167,7 @@ def prune(
     definition: FormDefinition, answers: Answers, today: date | None = None
 ) -> dict[str, Any]:
     """Drop the answers of hidden pages and fields until what is left is consistent."""
-    day = today or date.today()
+    day = today or uk_today()
     current = {
         name: [dict(item) if isinstance(item, Mapping) else item for item in value]
         if isinstance(value, list) and definition.has_field(name)
@@ -222,7 +223,7 @@ def visible_pages(
     definition: FormDefinition, answers: Answers, today: date | None = None
 ) -> list[dict[str, Any]]:
     """Return the pages the user sees, given their answers so far."""
-    day = today or date.today()
+    day = today or uk_today()
     current = prune(definition, normalise_answers(definition, answers), day)
     return [page for page in definition.pages if _shown(page, current, definition, day)]
 
@@ -234,7 +235,7 @@ def visible_fields(
     today: date | None = None,
 ) -> list[dict[str, Any]]:
     """Return the fields of a page the user sees (none when the page itself is hidden)."""
-    day = today or date.today()
+    day = today or uk_today()
     chosen = definition.page(page) if isinstance(page, str) else page
     current = prune(definition, normalise_answers(definition, answers), day)
     if not _shown(chosen, current, definition, day):
@@ -256,7 +257,7 @@ def is_required(
         return True
     if "required_if" not in field:
         return False
-    day = today or date.today()
+    day = today or uk_today()
     current = prune(definition, normalise_answers(definition, answers), day)
     if item is None:
         return _evaluate(field["required_if"], current, definition, None, None, day, 1)

@@ -14,6 +14,7 @@ from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.validation import SubmissionErrors, clean_answers, validate_submission
 from cspr.signals import form_sent
 from cspr.storage import NotFound, get_store, within_transaction
+from cspr.timeutil import uk_today
 
 SUBMISSIONS = "submissions"
 REFERENCE_PREFIX = "SUB"
@@ -24,7 +25,7 @@ ALREADY_SENT = "This form has already been sent and cannot be changed"
 
 def today() -> date:
     """Return today's date in the UK (forms count dates in local days)."""
-    return datetime.now(UTC).date()
+    return uk_today()
 
 
 def audience(definition: FormDefinition) -> list[str]:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import groupby
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from cspr.formengine.core_types import max_size_mb
-
-UK = ZoneInfo("Europe/London")
+from cspr.timeutil import UK
 
 
 def option_item(option: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from cspr.exceptions import Refused
 from cspr.forms_support import attach_error
 from cspr.mail import bodies, notify, outbox, reminders, sender
 from cspr.mail.forms import ButtonForm, SettingsForm, TemplateForm
+from cspr.timeutil import UK
 
 bp = Blueprint("mail_admin", __name__, url_prefix="/admin")
 
@@ -43,7 +44,7 @@ def when(moment: float | str | None) -> str:
         stamp = datetime.fromisoformat(moment)
     else:
         stamp = datetime.fromtimestamp(float(moment), UTC)
-    local = stamp.astimezone(reminders.UK)
+    local = stamp.astimezone(UK)
     return f"{local:%H:%M} on {clock.short_date(local.date())}"
 
 
@@ -57,8 +58,7 @@ def _wait(seconds: float) -> str:
 
 def _sender_running() -> bool:
     """Say whether this server process has a background sender."""
-    thread = current_app.extensions.get(sender.EXTENSION_KEY)
-    return isinstance(thread, sender.BackgroundSender) and thread.is_alive()
+    return sender.is_running(current_app)
 
 
 @bp.route("/email")

@@ -26,6 +26,7 @@ from typing import Any
 
 from flask import current_app
 
+from cspr.mail import held_links
 from cspr.storage import get_store, transactional, within_transaction
 
 OUTBOX = "mail_outbox"
@@ -87,7 +88,7 @@ def _new_message(
     body: str,
     key: str | None,
     reference: str,
-    reset_request: str | None,
+    link_held_until: float | None,
 ) -> dict[str, Any]:
     """Build an outbox document, ready to send now."""
     doc: dict[str, Any] = {
@@ -105,9 +106,9 @@ def _new_message(
         "lease_until": None,
         "claimed_by": None,
         "sent_at": None,
-        # A password reset email's link is made at send time from this request id and the
-        # secret key, so the stored body never holds a usable link.
-        "reset_request": reset_request,
+        # A password reset email's link waits in the memory of the process that made it
+        # (held_links) until this time, so the stored body never holds a usable link.
+        "link_held_until": link_held_until,
     }
     if key:
         doc["id"] = message_id_for(key, recipient.user_id)
@@ -121,11 +122,14 @@ def queue(
     body: str,
     key: str | None = None,
     reference: str = "",
-    reset_request: str | None = None,
+    link_held_until: float | None = None,
+    message_id: str | None = None,
 ) -> dict[str, Any]:
     """Store one message to be sent; a keyed message already stored is returned as it is."""
     store = get_store()
-    doc = _new_message(recipient, kind, subject, body, key, reference, reset_request)
+    doc = _new_message(recipient, kind, subject, body, key, reference, link_held_until)
+    if message_id and not key:
+        doc["id"] = message_id
     with store.transaction():
         if key:
             existing = store.get(OUTBOX, doc["id"])
@@ -191,6 +195,9 @@ def dispatch(
 
 def is_due(message: dict[str, Any], now: float, retry_now: bool = False) -> bool:
     """Say whether a message could be claimed now (read without the lock; claim re-checks)."""
+    held_until = message.get("link_held_until")
+    if held_until and now < float(held_until) and not held_links.holds(message["id"]):
+        return False  # its link lives in another process's memory: only that one can send it
     if message["status"] == QUEUED:
         return retry_now or float(message["next_attempt_at"]) <= now
     if message["status"] == SENDING:

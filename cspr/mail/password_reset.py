@@ -1,17 +1,16 @@
 """Reset a forgotten password by email: a single-use link that expires.
 
-Only a hash of each link's token is stored. The token itself is an HMAC of a random request
-id under the app's secret key, made again when the email is sent, so neither the reset
-records nor the outbox hold a usable link. Using a link ends every session the account
-has. Asking for a link gives the same answer, and does the same number of durable writes,
-whether or not the address has an account, so neither the page nor its timing tells.
+Each link's token is random (the secrets module). Only its hash is stored; the token itself
+waits in this process's memory (held_links) until the email carrying it is sent once, so
+neither the reset records, the outbox nor the secret key let a copy of the data directory
+make a working link. Using a link ends every session the account has. Asking for a link
+gives the same answer, and does the same number of durable writes, whether or not the
+address has an account, so neither the page nor its timing tells.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import secrets
 import time
 from datetime import UTC, datetime
@@ -24,10 +23,10 @@ from cspr.auth import passwords, sessions
 from cspr.auth.operations import USERS, clear_failures, normalise_email
 from cspr.casework import clock
 from cspr.exceptions import Refused
-from cspr.mail import bodies, outbox
+from cspr.mail import bodies, held_links, outbox
 from cspr.mail.notify import absolute_url, base_values
-from cspr.mail.reminders import UK
 from cspr.storage import NotFound, StoreError, get_store
+from cspr.timeutil import UK
 
 RESETS = "password_resets"
 LIMITS = "password_reset_limits"
@@ -46,16 +45,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def token_for(request_id: str) -> str:
-    """Make a request's link token from its id and the secret key (never stored)."""
-    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    digest = hmac.new(key, f"password-reset:{request_id}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
-
-
-def link_for(request_id: str) -> str:
-    """Return the full reset link for a request, for the sender to put in the email."""
-    return absolute_url("password_reset.use_link", token=token_for(request_id))
+def link_for(token: str) -> str:
+    """Return the full reset link for a token, for the sender to put in the email."""
+    return absolute_url("password_reset.use_link", token=token)
 
 
 def _within_limit(email: str) -> bool:
@@ -88,15 +80,14 @@ def _expiry_text(expires_at: float) -> str:
     return f"{moment:%H:%M} on {clock.long_date(moment.date())}"
 
 
-def request_reset(email: str) -> None:
-    """Email a reset link if the address belongs to an active account; say nothing either way."""
+def request_reset(email: str) -> str | None:
+    """Queue a reset link if the address has an active account; return its message id."""
     email = normalise_email(email)
     store = get_store()
     allowed = _within_limit(email)
     user = store.find_one(USERS, {"email": email})
     usable = user is not None and not user.get("disabled") and allowed
-    request_id = secrets.token_hex(16)
-    token = token_for(request_id)
+    token = secrets.token_urlsafe(32)
     expires_at = time.time() + 60 * float(current_app.config["PASSWORD_RESET_MINUTES"])
     record = store.insert(
         RESETS,
@@ -107,6 +98,7 @@ def request_reset(email: str) -> None:
             "used_at": None,
         },
     )
+    message_id: str | None = None
     if usable and user:
         recipient = outbox.Recipient(user["id"], user["email"], user.get("name") or email)
         values = {
@@ -115,11 +107,20 @@ def request_reset(email: str) -> None:
             "deadline": _expiry_text(expires_at),
         }
         subject, body = bodies.compose("password_reset", values)
-        outbox.queue(recipient, "password_reset", subject, body, reset_request=request_id)
+        # Held before it is queued, so this process's sender, woken by the queuing, finds it.
+        message_id = "m-" + secrets.token_hex(20)
+        held_links.hold(message_id, token, expires_at)
+        try:
+            outbox.queue(recipient, "password_reset", subject, body,
+                         link_held_until=expires_at, message_id=message_id)  # fmt: skip
+        except Exception:
+            held_links.forget(message_id)
+            raise
     else:
         # The write a real request spends on queuing its email, so timing tells nothing.
         store.update(RESETS, record["id"], {"outcome": "not sent"})
     audit.record("password_reset_requested", "account", details={"email": email})
+    return message_id
 
 
 def user_for_token(token: str) -> dict[str, Any] | None:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -26,8 +25,8 @@ from cspr.casework.cases import CASES
 from cspr.exceptions import Forbidden, Refused
 from cspr.mail.notify import notify_case, recipients
 from cspr.storage import get_store, transactional
+from cspr.timeutil import uk_today
 
-UK = ZoneInfo("Europe/London")
 DAYS_SETTING = "mail.reminder_working_days"
 MAX_DAYS = 20
 
@@ -41,11 +40,6 @@ class ReminderRun:
     checked: int = 0
     queued: list[str] = field(default_factory=list)  # keys newly queued this run
     messages: int = 0
-
-
-def uk_today() -> date:
-    """Return today's date in England."""
-    return datetime.now(UK).date()
 
 
 def reminder_days() -> int:

@@ -9,7 +9,7 @@ from cspr.auth.forms import NewPasswordForm
 from cspr.exceptions import Refused
 from cspr.extensions import limiter
 from cspr.forms_support import attach_error
-from cspr.mail import password_reset
+from cspr.mail import password_reset, sender
 from cspr.mail.forms import RequestResetForm
 
 bp = Blueprint("password_reset", __name__, url_prefix="/password-reset")
@@ -27,7 +27,9 @@ def request_reset() -> ResponseReturnValue:
     """Ask for an email address and send a reset link if it has an account."""
     form = RequestResetForm()
     if form.validate_on_submit():
-        password_reset.request_reset(form.email.data or "")
+        message_id = password_reset.request_reset(form.email.data or "")
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        sender.deliver_held_link(app, message_id)
         return redirect(url_for("password_reset.sent"))
     return render_template("mail/reset_request.html", title="Reset your password", form=form)
 

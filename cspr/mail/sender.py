@@ -13,13 +13,22 @@ from flask import Flask, current_app
 from flask_mail import Connection, Mail, Message
 
 from cspr.auth.operations import USERS
-from cspr.mail import outbox, password_reset
+from cspr.mail import held_links, outbox, password_reset
 from cspr.storage import get_store
 
 mail = Mail()
 DISABLED = "The account was disabled before the message was sent, so it was not sent"
+LINK_LOST = (
+    "The reset link was kept only in the memory of the server process that made it, and that "
+    "process stopped or the link expired before it could be sent. The person can ask for a "
+    "new link"
+)
 # Errors after which the next message is unlikely to do better: stop this pass.
 _SERVER_DOWN = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+class LinkLost(Exception):
+    """The message's reset link is not in this process's memory, so it can never be sent."""
 
 
 class TimedConnection(Connection):
@@ -64,9 +73,11 @@ class PassResult:
 def build_message(doc: dict[str, Any]) -> Message:
     """Turn a stored message into a Flask-Mail message with a stable Message-ID."""
     body = doc["body"]
-    if doc.get("reset_request"):
-        link = password_reset.link_for(doc["reset_request"])
-        body = body.replace(password_reset.LINK_PLACEHOLDER, link)
+    if doc.get("link_held_until"):
+        token = held_links.token_for(doc["id"])
+        if token is None:
+            raise LinkLost
+        body = body.replace(password_reset.LINK_PLACEHOLDER, password_reset.link_for(token))
     message = Message(subject=doc["subject"], recipients=[doc["to"]], body=body)
     # The same Message-ID on every try: if a crash makes us send twice, clients can fold them.
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"
@@ -104,17 +115,23 @@ def deliver_due(
             if doc is None:
                 continue  # not due, or another sender has it
             if not _recipient_active(doc):
-                outbox.mark_failed(message_id, sender, DISABLED, permanent=True)
-                result.failed.append(message_id)
+                _give_up(message_id, sender, DISABLED, result)
+                continue
+            try:
+                message = build_message(doc)
+            except LinkLost:
+                _give_up(message_id, sender, LINK_LOST, result)
                 continue
             try:
                 if connection is None:
                     connection = _connect()
-                connection.send(build_message(doc))
+                connection.send(message)
             except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
                 error = f"{type(exc).__name__}: {exc}"
                 result.errors.append(error)
                 status = outbox.mark_failed(message_id, sender, error)
+                if status == outbox.FAILED:
+                    held_links.forget(message_id)
                 (result.failed if status == outbox.FAILED else result.retrying).append(message_id)
                 if connection is not None:
                     connection.close()
@@ -124,11 +141,19 @@ def deliver_due(
                 continue
             # Straight after the server's acceptance: this write is the whole duplicate window.
             outbox.mark_sent(message_id)
+            held_links.forget(message_id)  # a reset link is emailed once, then forgotten
             result.sent.append(message_id)
     finally:
         if connection is not None:
             connection.close()
     return result
+
+
+def _give_up(message_id: str, sender: str, reason: str, result: PassResult) -> None:
+    """Fail a message that can never be sent, and forget any link it was waiting for."""
+    outbox.mark_failed(message_id, sender, reason, permanent=True)
+    held_links.forget(message_id)
+    result.failed.append(message_id)
 
 
 def send_now(message_id: str) -> dict[str, Any]:
@@ -192,9 +217,31 @@ def start_background_sender(app: Flask) -> BackgroundSender:
 
 def ensure_background_sender(app: Flask) -> None:
     """Start the sender unless it is already running (a cheap check on every request)."""
-    running = app.extensions.get(EXTENSION_KEY)
-    if not (isinstance(running, BackgroundSender) and running.is_alive()):
+    if not is_running(app):
         start_background_sender(app)
+
+
+def is_running(app: Flask) -> bool:
+    """Say whether this process has a live background sender."""
+    running = app.extensions.get(EXTENSION_KEY)
+    return isinstance(running, BackgroundSender) and running.is_alive()
+
+
+def deliver_held_link(app: Flask, message_id: str | None) -> None:
+    """Send a reset email from this process, whose memory alone holds its link.
+
+    Without a background sender here (cron sends the rest), a one-off thread sends it; it is
+    started whether or not there is a message, so the request's timing tells nothing.
+    """
+    if app.testing or is_running(app):
+        return
+
+    def deliver() -> None:
+        if message_id:
+            with app.app_context():
+                deliver_due(only=message_id)
+
+    threading.Thread(target=deliver, name="cspr-reset-email", daemon=True).start()
 
 
 def stop_background_sender(app: Flask) -> None:

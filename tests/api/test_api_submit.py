@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -201,3 +202,39 @@ def test_odd_answers_get_422_or_201_never_500(
     response = client.post(URL, json=body, headers=bearer(token))
     assert response.status_code in (201, 422), response.text
     assert response.is_json
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"answers": {"incident_type": "death\\ud800"}}',
+        b'{"answers": {"siblings": [{"name": "Alex \\udfff"}]}}',
+        b'{"answers": {"\\ud83d": "a key"}}',
+        b'{"answers": {"child_name": {"given_names": "\\ude00\\ud83d", "family_name": "X"}}}',
+    ],
+)
+def test_a_lone_surrogate_is_refused_before_a_reference_is_given_out(
+    app: Flask, client: FlaskClient, token: str, body: bytes
+) -> None:
+    response = _post_raw(client, token, body, "application/json")
+    assert response.status_code == 400
+    assert response.json == {"error": response.json["error"], "status": 400}
+    assert "only half of a character" in response.json["error"]
+    with app.app_context():
+        from cspr.storage import get_store
+
+        assert get_store().count(operations.SUBMISSIONS) == 0
+    # The counter did not move: the next good submission gets the first reference.
+    good = client.post(URL, json={"answers": answers(), "declaration": True}, headers=bearer(token))
+    assert good.status_code == 201, good.text
+    assert good.json["reference"].endswith("-0001")
+
+
+def test_a_character_written_as_a_surrogate_pair_is_accepted(
+    client: FlaskClient, token: str
+) -> None:
+    named = answers(child_name={"given_names": "Sam \U0001f600", "family_name": "Example"})
+    body = json.dumps({"answers": named, "declaration": True})  # the emoji as \ud83d\ude00
+    assert "\\ud83d\\ude00" in body
+    response = _post_raw(client, token, body.encode(), "application/json")
+    assert response.status_code == 201, response.text

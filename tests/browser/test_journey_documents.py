@@ -73,6 +73,16 @@ def test_business_unit_generates_and_downloads_the_letter(
     check_page(page, "pseudonym register errors")
 
 
+def _upload(page: Page, path: Path, *paragraphs: str) -> None:
+    """Write a Word template with these paragraphs and upload it on the page shown."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+    page.get_by_label("Upload the Word template").set_input_files(str(path))
+    page.get_by_role("button", name="Check and upload").click()
+
+
 def test_admin_template_pages(page: Page, documents_server: LiveServer, tmp_path: Path) -> None:
     server = documents_server
     sign_in(page, server, ADMIN_EMAIL, DEMO_PASSWORD)
@@ -85,16 +95,39 @@ def test_admin_template_pages(page: Page, documents_server: LiveServer, tmp_path
     check_page(page, "admin document template")
 
     page.get_by_role("button", name="Upload a new version").click()
-    evil = tmp_path / "evil.docx"
-    document = docx.Document()
-    document.add_paragraph("Dear {{ cycler.__init__.__globals__ }} and {{ case.refrence }}")
-    document.save(str(evil))
-    page.get_by_label("Upload the Word template").set_input_files(str(evil))
-    page.get_by_role("button", name="Check and upload").click()
+    _upload(page, tmp_path / "evil.docx",
+            "Dear {{ cycler.__init__.__globals__ }} and {{ case.refrence }}")  # fmt: skip
     expect(page).to_have_title(re.compile(r"^Error: Upload a template"))
     expect(page.locator(".govuk-error-summary")).to_contain_text("templates may not use")
     expect(page.locator("#template-problems")).to_contain_text("Did you mean “case.reference”?")
     check_page(page, "admin upload template refused")
+
+    # A mistake is said in plain English, quoting the paragraph it is in.
+    broken = ("Dear family,", "We write about {{ case.reference }", "Yours, {{ case.refrence }}")
+    _upload(page, tmp_path / "broken.docx", *broken)
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("A placeholder is not closed properly")
+    expect(summary).to_contain_text("In the main text: “We write about {{ case.reference }”.")
+    expect(summary).to_contain_text("“case.refrence” is not something templates can read")
+    check_page(page, "admin upload template with a mistake")
+
+    # A sound new version is not used until the administrator has seen its samples.
+    _upload(page, tmp_path / "sound.docx",
+            "Rapid review for {{ case.reference }}, about {{ child.name }}")  # fmt: skip
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("It is not in use yet")
+    status = page.locator("#version-status")
+    expect(status).to_contain_text("New documents are still made from version 1")
+    check_page(page, "admin template version to check")
+    with page.expect_download() as caught:
+        page.get_by_role("link", name=re.compile(r"^Download the sample of version 2")).click()
+    sample = docx.Document(BytesIO(Path(caught.value.path()).read_bytes()))
+    assert "Rapid review for CSPR-" in sample.paragraphs[0].text
+    page.get_by_role("button", name="Make version 2 live").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Version 2 is now in use"
+    )
+    expect(page.locator("#template-versions")).to_contain_text("v2 In use")
+    check_page(page, "admin document template after making live")
 
     page.goto(server.url + "/documents/variables")
     expect(page.locator("#variables")).to_contain_text("case.reference")

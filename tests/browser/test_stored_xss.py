@@ -210,6 +210,9 @@ def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer, tmp_path: 
     page.get_by_label("Upload the Word template").set_input_files(
         str(_small_template(tmp_path)))
     page.get_by_role("button", name="Check and upload").click()
+    expect(page.locator("main")).to_contain_text(PAYLOADS[0])  # the version's own page
+    assert page.locator(INJECTED).count() == 0 and not opened
+    page.get_by_role("button", name="Make version 1 live").click()
     expect(page.locator("main")).to_contain_text(PAYLOADS[0])
     assert page.locator(INJECTED).count() == 0 and not opened
 

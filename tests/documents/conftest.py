@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -18,7 +19,7 @@ from flask.testing import FlaskClient
 from cspr import create_app
 from cspr.demo import run as demo
 from cspr.storage import close_store, get_store
-from tests.conftest import sign_in
+from tests.conftest import csrf_token, make_user, sign_in
 
 PASSWORD = demo.DEMO_PASSWORD
 BU = "bu@demo.example.org"
@@ -26,6 +27,8 @@ POLICE = "police@demo.example.org"
 CHAIR = "chair@demo.example.org"
 NURSE = "nurse@health.demo.example.org"  # agency staff at the health agency
 ADMIN = "admin@demo.example.org"
+SMALL_BU = "bu@testshire.example.org"  # the accounts of small_app
+SMALL_ADMIN = "admin@testshire.example.org"
 
 
 @pytest.fixture(scope="package")
@@ -99,3 +102,86 @@ def make_docx(*paragraphs: str, header: str = "") -> bytes:
     out = BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def small_app(folder: Path, **config: Any) -> Flask:
+    """Return an app with one business unit member and one administrator, and nothing else."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(folder / "data"),
+            "PARTNERSHIP_NAME": "Testshire Safeguarding Children Partnership",
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+            **config,
+        }
+    )
+    make_user(app, SMALL_BU, "business_unit", name="Bea Unit")
+    make_user(app, SMALL_ADMIN, "admin", name="Ada Admin")
+    return app
+
+
+def referral_answers(**changes: Any) -> dict[str, Any]:
+    """Return a complete referral (the demo's first story), with some answers changed."""
+    from datetime import date, timedelta
+
+    from cspr.casework import demo_answers
+
+    today = date.today()
+    story = demo_answers.STORIES["A"]
+    answers = demo_answers.referral(story, "la", today - timedelta(days=9), today - timedelta(5))
+    answers.update(changes)
+    return answers
+
+
+def send_referral(app: Flask, email: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """Send a referral through the JSON API as a business unit member; return the case."""
+    from tests.api.conftest import create_token
+
+    token = create_token(app, email)
+    sent = app.test_client().post(
+        "/api/forms/referral/submissions",
+        json={"answers": answers, "declaration": True},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert sent.status_code == 201, sent.text
+    with app.app_context():
+        case = get_store().find_one("cases", {"referral_id": sent.get_json()["id"]})
+    assert case is not None
+    return case
+
+
+def upload_page(client: FlaskClient, content: bytes, title: str = "Test letter",
+                template_id: str = "", filename: str = "template.docx") -> str:  # fmt: skip
+    """Upload a template through the admin page; return the page the browser ends on."""
+    page = client.get("/admin/templates/upload")
+    response = client.post(
+        "/admin/templates/upload",
+        data={"csrf_token": csrf_token(page.text), "template_id": template_id, "title": title,
+              "file": (BytesIO(content), filename)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    return response.text
+
+
+def generate(client: FlaskClient, case_id: str, template_id: str, version: str = "full") -> Any:
+    """Press "Generate document" on a case page; return the page the browser ends on."""
+    page = client.get(f"/cases/{case_id}")
+    return client.post(
+        f"/cases/{case_id}/documents",
+        data={"csrf_token": csrf_token(page.text), "template_id": template_id, "version": version},
+        follow_redirects=True,
+    )
+
+
+def live_template(app: Flask, title: str, content: bytes) -> dict[str, Any]:
+    """Upload a template as small_app's administrator and make it live; return the version."""
+    from cspr.documents import manage
+
+    with app.app_context():
+        admin = get_store().find_one("users", {"email": SMALL_ADMIN})
+        assert admin is not None
+        record, _ = manage.upload_template(admin, None, title, "template.docx", content)
+        manage.make_live(admin, record["template_id"], record["version"])
+    return record

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 import shutil
-from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from cspr.documents import operations, pdf
 from cspr.exceptions import Forbidden
@@ -23,27 +21,19 @@ from tests.documents.conftest import (
     case_by_letter,
     client_for,
     docx_text,
+    generate,
     user,
 )
 
 DOWNLOAD = re.compile(r'href="(/documents/[0-9a-f]{32}/docx)"')
 
 
-def _generate(client: FlaskClient, case_id: str, template_id: str, version: str = "full") -> Any:
-    page = client.get(f"/cases/{case_id}")
-    return client.post(
-        f"/cases/{case_id}/documents",
-        data={"csrf_token": csrf_token(page.text), "template_id": template_id, "version": version},
-        follow_redirects=True,
-    )
-
-
 def test_versions_who_and_when_timeline_and_audit(demo_app: Flask) -> None:
     case = case_by_letter(demo_app, "K")
     client = client_for(demo_app, BU)
-    first = _generate(client, case["id"], "family_decision_letter")
+    first = generate(client, case["id"], "family_decision_letter")
     assert "the decision and its rationale v1 has been generated" in first.text
-    second = _generate(client, case["id"], "family_decision_letter", "anonymised")
+    second = generate(client, case["id"], "family_decision_letter", "anonymised")
     assert "v2 (anonymised) has been generated" in second.text
     history = second.text[second.text.find('id="document-history"') :]
     assert history.find(">v2 ") < history.find(">v1<"), "newest first"
@@ -76,10 +66,10 @@ def test_versions_who_and_when_timeline_and_audit(demo_app: Flask) -> None:
 def test_choices_are_checked(demo_app: Flask) -> None:
     case = case_by_letter(demo_app, "K")
     client = client_for(demo_app, BU)
-    assert "Select the document to generate" in _generate(client, case["id"], "nope").text
+    assert "Select the document to generate" in generate(client, case["id"], "nope").text
     assert (
         "Select whether to make the full"
-        in _generate(client, case["id"], "family_decision_letter", "draft").text
+        in generate(client, case["id"], "family_decision_letter", "draft").text
     )
 
 
@@ -87,7 +77,7 @@ def test_choices_are_checked(demo_app: Flask) -> None:
 def test_partners_and_the_chair_can_generate_and_download(demo_app: Flask, email: str) -> None:
     case = case_by_letter(demo_app, "G")
     client = client_for(demo_app, email)
-    page = _generate(client, case["id"], "rapid_review_report")
+    page = generate(client, case["id"], "rapid_review_report")
     assert "has been generated" in page.text
     link = DOWNLOAD.search(page.text)
     assert link and client.get(link.group(1)).status_code == 200
@@ -126,7 +116,7 @@ def test_without_libreoffice_the_page_says_what_to_install(demo_app: Flask) -> N
     client = client_for(demo_app, BU)
     demo_app.config["SOFFICE_COMMANDS"] = ("cspr-no-such-office",)
     try:
-        page = _generate(client, case["id"], "publication_notice")
+        page = generate(client, case["id"], "publication_notice")
         assert "Ask your IT team to install LibreOffice Writer: apt-get install " in page.text
         assert "libreoffice-writer-nogui" in page.text and "/pdf" not in page.text
         link = DOWNLOAD.search(page.text)
@@ -142,7 +132,7 @@ def test_without_libreoffice_the_page_says_what_to_install(demo_app: Flask) -> N
 def test_a_pdf_copy_is_made_by_libreoffice_and_kept(demo_app: Flask) -> None:
     case = case_by_letter(demo_app, "J")
     client = client_for(demo_app, BU)
-    page = _generate(client, case["id"], "family_invitation_letter")
+    page = generate(client, case["id"], "family_invitation_letter")
     link = DOWNLOAD.search(page.text)
     assert link and link.group(1).replace("/docx", "/pdf") in page.text
     first = client.get(link.group(1).replace("/docx", "/pdf"))

@@ -86,10 +86,11 @@ def test_a_name_left_in_a_template_stops_the_anonymised_version(demo_app: Flask)
     with demo_app.app_context():
         before = library.get_template("delay_notice")
         assert before is not None
-        library.add_version(
+        careless = library.add_version(
             admin, "delay_notice", "", make_docx("About Isaac Mockley: {{ case.reference }}"),
             "careless.docx", [],
         )  # fmt: skip
+        library.use_version(admin, "delay_notice", careless["version"])
         try:
             with pytest.raises(Refused, match="still contained Isaac Mockley"):
                 operations.generate_document(bu, case["id"], "delay_notice", anonymised=True)

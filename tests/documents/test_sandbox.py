@@ -13,6 +13,7 @@ from cspr.documents.render import render_docx
 from cspr.documents.sandbox import TemplateRefused
 from cspr.exceptions import Refused
 from tests.documents.conftest import docx_text, make_docx
+from tests.documents.every_part import make_template
 
 PAYLOADS = [
     "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
@@ -82,6 +83,15 @@ def test_payloads_in_headers_and_properties_are_found_too(demo_app: Flask) -> No
         assert header.problems[0].where == "a header"
     with pytest.raises(TemplateRefused, match="__class__"):
         render_docx(make_docx("Fine", header="{{ ''.__class__ }}"), {}, {})
+
+
+def test_payloads_in_every_part_are_found(demo_app: Flask) -> None:
+    # Every part that is filled in is checked, notes and comments included.
+    with demo_app.app_context():
+        report = manage.check_template("all.docx", make_template("{{ ''.__class__ }}"))
+    where = {p.where for p in report.problems if p.kind == "unsafe"}
+    assert {"the main text", "a header", "a footer", "the footnotes", "the endnotes",
+            "the comments"} <= where  # fmt: skip
 
 
 def test_refusal_messages_say_what_is_wrong(demo_app: Flask) -> None:

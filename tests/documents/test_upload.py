@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 from io import BytesIO
 
@@ -12,7 +14,16 @@ from flask.testing import FlaskClient
 from cspr.documents import library, upload
 from cspr.storage import get_store
 from tests.conftest import csrf_token
-from tests.documents.conftest import ADMIN, BU, client_for, docx_text, make_docx
+from tests.documents.conftest import (
+    ADMIN,
+    BU,
+    case_by_letter,
+    client_for,
+    docx_text,
+    generate,
+    make_docx,
+    upload_page,
+)
 
 GOOD = make_docx("Case {{ case.reference }} for {{ child.name }}", "{{ today | uk_date }}")
 
@@ -36,16 +47,7 @@ def _replace(content: bytes, name: str, new: bytes) -> bytes:
 
 def _upload(client: FlaskClient, content: bytes, filename: str = "template.docx",
             template_id: str = "", title: str = "Test letter") -> str:  # fmt: skip
-    page = client.get("/admin/templates/upload")
-    response = client.post(
-        "/admin/templates/upload",
-        data={"csrf_token": csrf_token(page.text), "template_id": template_id, "title": title,
-              "file": (BytesIO(content), filename)},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )  # fmt: skip
-    assert response.status_code == 200
-    return response.text
+    return upload_page(client, content, title, template_id, filename)
 
 
 def test_each_upload_check_refuses_with_a_message(demo_app: Flask) -> None:
@@ -72,7 +74,7 @@ def test_each_upload_check_refuses_with_a_message(demo_app: Flask) -> None:
         "could not be opened as a Word document": [
             (_replace(GOOD, "word/document.xml", main[: len(main) // 2]), "broken.docx")
         ],
-        "There is a mistake in a placeholder": [
+        "A placeholder is not closed properly": [
             (make_docx("Dear {{ family.salutation }", "next"), "syntax.docx")
         ],
         "templates may not use": [(make_docx("{{ ''.__class__.__mro__ }}"), "evil.docx")],
@@ -92,50 +94,156 @@ def test_each_upload_check_refuses_with_a_message(demo_app: Flask) -> None:
         assert get_store().count(library.VERSIONS) == versions_before
 
 
-def test_refusals_show_the_offending_text_and_the_unknown_variables(demo_app: Flask) -> None:
-    client = client_for(demo_app, ADMIN)
-    text = _upload(client, make_docx("Dear {{ family.salutation }", "next"), "syntax.docx")
-    assert "unexpected &#39;}&#39;. In the main text: “Dear {{ family.salutation }" in text
-    text = _upload(client, make_docx("{{ case.refrence }} and {{ case.reference }}"))
-    assert "Did you mean “case.reference”?" in text
-    assert 'id="template-variables"' in text and "Unknown" in text
-    assert "<code>case.reference</code>" in text  # the known one is listed as available
+def _summary(page: str) -> str:
+    """Return the error summary of a page, as text."""
+    found = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
+    assert found, page[:3000]
+    return html.unescape(re.sub(r"<[^>]+>", " ", found.group(0)))
 
 
-def test_an_accepted_upload_is_used_and_can_be_rolled_back(demo_app: Flask) -> None:
+MISTAKES = [
+    # (the paragraphs, what the message starts with, the paragraph it quotes)
+    (["Intro", "Dear {{ family.salutation }", "Case {{ case.reference }}", "Yours"],
+     "A placeholder is not closed properly: end it with two braces", "Dear {{ family.salutation }"),
+    (["One", "{% if case.reference %}", "Two", "Three", "Four {{ case.reference }}", "Five"],
+     "“{% if %}” is never closed: add “{% endif %}”", "{% if case.reference %}"),
+    (["One", "Case {{ case.reference ", "Two", "Three"],
+     "A placeholder has “Two” where it should end with “}}”", "Case {{ case.reference"),
+    (["One", "{% iff case.reference %}yes{% endif %}"],
+     "“{% iff %}” is not an instruction templates understand. Did you mean “{% if %}”?",
+     "{% iff case.reference %}yes{% endif %}"),
+    (["One", "{% if case.reference %}a{% endfor %}{% endif %}"],
+     "“{% endfor %}” is in the wrong place: the “{% if %}” before it has to be closed",
+     "{% if case.reference %}a{% endfor %}{% endif %}"),
+    (["One", "{{ case.reference | }}"], "A placeholder has “}}” where a name should be",
+     "{{ case.reference | }}"),
+    (["One", "{{ 'unclosed }}"], "A placeholder has a quotation mark that is not closed",
+     "{{ 'unclosed }}"),
+]  # fmt: skip
+
+
+def test_a_mistake_is_said_in_plain_english_quoting_its_own_paragraph(demo_app: Flask) -> None:
     client = client_for(demo_app, ADMIN)
+    for paragraphs, message, quoted in MISTAKES:
+        summary = " ".join(_summary(_upload(client, make_docx(*paragraphs))).split())
+        assert message in summary, (paragraphs, summary)
+        assert f"In the main text: “{quoted}”." in summary, (paragraphs, summary)
+        assert ".." not in summary and "?." not in summary
+        for jinja_words in ("expected token", "end of print statement", "Jinja", "innermost"):
+            assert jinja_words not in summary, (paragraphs, summary)
+    header = _summary(_upload(client, make_docx("Body", header="Ref {{ case.reference }")))
+    assert "In a header: “Ref {{ case.reference }”." in header
+
+
+def test_every_unknown_value_is_named_at_once(demo_app: Flask) -> None:
+    client = client_for(demo_app, ADMIN)
+    page = _upload(
+        client,
+        make_docx(
+            "{{ case.refrence }} and {{ case.reference }}",
+            "{{ chld.name }}",
+            "{% for p in peeple %}{{ p.name }}{% endfor %}",
+            "{% if case.stge %}{{ family.salutaton }}{% endif %}",
+        ),
+    )
+    summary = " ".join(_summary(page).split())
+    assert "The template uses 5 values that templates cannot read:" in summary
+    for written, near in (("case.refrence", "case.reference"), ("chld", "child"),
+                          ("peeple", "people"), ("case.stge", "case.stage"),
+                          ("family.salutaton", "family.salutation")):  # fmt: skip
+        assert f"“{written}” (did you mean “{near}”?)" in summary, summary
+    assert 'id="template-variables"' in page and "Unknown" in page
+    assert "<code>case.reference</code>" in page  # the known one is listed as available
+
+    # A mistake elsewhere in the same part does not hide them: all are named in one go.
+    page = _upload(
+        client,
+        make_docx("{{ case.refrence }}", "Dear {{ family.salutation }", "{{ chld.name }}",
+                  "{% if case.stge %}a{% else %}b{% endif %}"),
+    )  # fmt: skip
+    summary = " ".join(_summary(page).split())
+    assert "A placeholder is not closed properly" in summary
+    assert "The template uses 3 values that templates cannot read" in summary
+    assert "“case.refrence” (did you mean “case.reference”?)" in summary
+    assert "“chld” (did you mean “child”?)" in summary
+    assert "“case.stge” (did you mean “case.stage”?)" in summary
+
+
+def _make_live(client: FlaskClient, page: str, template_id: str, number: int) -> str:
+    response = client.post(
+        f"/admin/templates/{template_id}/versions/{number}/use",
+        data={"csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    return response.text
+
+
+def test_a_new_version_waits_for_its_samples_to_be_seen_then_goes_live(demo_app: Flask) -> None:
+    client = client_for(demo_app, ADMIN)
+    bu = client_for(demo_app, BU)
+    case = case_by_letter(demo_app, "J")
     page = _upload(client, GOOD, "new.docx", title="Letter to the family: review published")
-    assert "Version 1 has been checked and is now in use" in page
+    assert "Version 1 has passed the checks. It is not in use yet" in page
+    assert "No version of this template is in use yet" in page
     with demo_app.app_context():
         (template,) = [t for t in library.list_templates() if t["title"].endswith("published")]
     assert template["id"] == "letter_to_the_family_review_published"
-    sample = client.get(f"/admin/templates/{template['id']}/versions/1/sample")
+    assert template["active_version"] == 0
+
+    # Not offered on case pages, and not made, until it is live.
+    assert template["id"] not in bu.get(f"/cases/{case['id']}").text
+    refused = generate(bu, case["id"], template["id"])
+    assert "Select the document to generate" in refused.text
+
+    # The page shows the samples: the new version filled in with the demo's invented case.
+    url = f"/admin/templates/{template['id']}/versions/1/sample"
+    assert f'href="{url}"' in page
+    sample = client.get(url)
     assert sample.status_code == 200 and sample.headers["Content-Disposition"].startswith("attach")
     assert "Case CSPR-" in docx_text(sample.data) and "Isaac Mockley" in docx_text(sample.data)
-    url = f"/admin/templates/{template['id']}/versions/1/sample"
     anonymised = client.get(url, query_string={"version": "anonymised"})
     assert "Child I" in docx_text(anonymised.data) and "Isaac" not in docx_text(anonymised.data)
 
-    # A replacement for a shipped template becomes its next version; the last can come back.
+    live = _make_live(client, page, template["id"], 1)
+    assert "Version 1 is now in use" in live
+    assert template["id"] in bu.get(f"/cases/{case['id']}").text
+    assert "has been generated" in generate(bu, case["id"], template["id"]).text
+
+
+def test_a_replacement_leaves_the_version_in_use_until_made_live(demo_app: Flask) -> None:
+    client = client_for(demo_app, ADMIN)
+    bu = client_for(demo_app, BU)
+    case = case_by_letter(demo_app, "L")
     with demo_app.app_context():
         before = library.get_template("terms_of_reference")
         assert before is not None
         number = max(v["version"] for v in library.versions("terms_of_reference")) + 1
     page = _upload(client, GOOD, "mine.docx", template_id="terms_of_reference")
-    assert f"Version {number} has been checked and is now in use" in page
-    token = csrf_token(page)
-    back = client.post(
-        f"/admin/templates/terms_of_reference/versions/{before['active_version']}/use",
-        data={"csrf_token": token},
-        follow_redirects=True,
-    )
-    assert f"Version {before['active_version']} is now in use" in back.text
+    assert f"Version {number} has passed the checks" in page
+    assert f"New documents are still made from version {before['active_version']}" in page
+
+    made = generate(bu, case["id"], "terms_of_reference")
+    assert "has been generated" in made.text
+    with demo_app.app_context():
+        record = get_store().find("documents", where={"case_id": case["id"]})[-1]
+        assert record["template_version"] == before["active_version"]
+
+    live = _make_live(client, page, "terms_of_reference", number)
+    assert f"Version {number} is now in use" in live
+    back = _make_live(client, live, "terms_of_reference", int(before["active_version"]))
+    assert f"Version {before['active_version']} is now in use" in back
     with demo_app.app_context():
         template_record = library.get_template("terms_of_reference")
         assert template_record is not None
         assert template_record["active_version"] == before["active_version"]
-        actions = {e["action"] for e in get_store().audit.entries(object_type="document_template")}
-        assert {"upload", "rollback", "refuse"} <= actions
+        entries = get_store().audit.entries(object_type="document_template")
+        actions = [e["action"] for e in entries]
+        assert {"upload", "make_live", "rollback", "refuse"} <= set(actions)
+        (made_live,) = [e for e in entries if e["action"] == "make_live"
+                        and e["object_id"] == "terms_of_reference"]  # fmt: skip
+        assert made_live["details"] == {"from": before["active_version"], "to": number}
+        assert made_live["user"] == ADMIN
         samples = get_store().audit.entries(object_type="document_template_sample")
         assert samples and samples[0]["action"] == "download"
     raw = client.get(f"/admin/templates/terms_of_reference/versions/{number}/file")

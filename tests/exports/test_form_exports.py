@@ -170,3 +170,40 @@ def test_a_format_must_be_chosen(login: Login) -> None:
     assert post(client, "/exports/forms/referral", format="csv:children").status_code == 200
     assert client.get("/exports/forms/no_such_form").status_code == 404
     assert client.post("/exports/forms/referral", data={"format": "csv"}).status_code == 400
+
+
+FORMULA_LABELS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(1)", "\t=1+1", "\r=1+1"]
+
+
+def test_question_labels_that_look_like_formulas_are_made_inert_in_csv(
+    app: Flask, login: Login
+) -> None:
+    with app.app_context():
+        live = registry.live("action_plan")
+        assert live is not None
+        raw = copy.deepcopy(live.raw)
+        raw["version"] = live.version + 1
+        fields = [f for page in raw["pages"] for f in page["fields"]]
+        plain = [f for f in fields if f["type"] not in ("repeating_group", "guidance")]
+        for field, label in zip(plain, FORMULA_LABELS, strict=False):
+            field["label"] = label
+        group = next(f for f in fields if f["name"] == "actions")
+        group["fields"][0]["label"] = '=HYPERLINK("http://x","y")'
+        group["label"] = "-Actions"
+        get_store().insert(registry.VERSIONS, {
+            "id": f"action_plan@{raw['version']}", "form_id": "action_plan",
+            "version": raw["version"], "definition": raw, "source": "admin", "status": "live",
+        })  # fmt: skip
+
+    client = login("bu")
+    main = post(client, "/exports/forms/action_plan", format="csv").data.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(main)))
+    shown = [cell for cell in header if cell.lstrip("'") in FORMULA_LABELS]
+    assert sorted(cell[1:] for cell in shown) == sorted(FORMULA_LABELS[: len(plain)])
+    assert all(cell.startswith("'") for cell in shown), shown
+    assert "'-Actions (number of items)" in header
+
+    group = post(client, "/exports/forms/action_plan", format="csv:actions")
+    header = next(csv.reader(io.StringIO(group.data.decode("utf-8-sig"))))
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in header
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in header)

@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -197,3 +198,125 @@ def test_reset_emails_are_never_sent_again_from_the_admin_page(
     assert "ask the person to request a new link" in admin.get("/admin/email").text
     with app.app_context():
         assert outbox.get_message(message["id"])["status"] == outbox.FAILED  # type: ignore[index]
+
+
+def _strings_in(directory: Path) -> set[str]:
+    """Every token-like run of characters in every file of a directory (ids, keys, hashes)."""
+    found: set[str] = set()
+    for path in directory.rglob("*"):
+        if path.is_file():
+            found.update(
+                m.decode() for m in re.findall(rb"[A-Za-z0-9_\-]{16,}", path.read_bytes())
+            )
+    return found
+
+
+def _derived_links(secret: bytes, stored: set[str]) -> set[str]:
+    """Links an attacker with the files could compute: HMACs and hashes of what is stored."""
+    import base64
+    import hashlib
+    import hmac
+
+    def encodings(digest: bytes) -> set[str]:
+        return {
+            base64.urlsafe_b64encode(digest).decode().rstrip("="),
+            base64.urlsafe_b64encode(digest).decode(),
+            digest.hex(),
+        }
+
+    candidates = set(stored)
+    for value in stored:
+        for message in (value, f"password-reset:{value}"):
+            candidates |= encodings(hmac.new(secret, message.encode(), hashlib.sha256).digest())
+            candidates |= encodings(hashlib.sha256(message.encode()).digest())
+    return candidates
+
+
+def test_a_copy_of_the_data_directory_cannot_make_a_working_link(
+    app: Flask, smtp: SmtpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from cspr import create_app
+    from cspr.mail import held_links
+    from cspr.storage import close_store
+    from tests.mail.conftest import mail_config
+
+    make_user(app, EMAIL, "business_unit", name="Bea Unit")
+    _ask(app.test_client(), EMAIL)
+    # The copy is taken while the email waits in the outbox, the moment the most is on disk.
+    copy = tmp_path / "copy"
+    shutil.copytree(tmp_path / "data", copy)
+    _deliver(app)
+    token = _link(smtp).rsplit("/", 1)[1]
+    assert len(token) >= 43  # 32 random bytes, URL-safe
+
+    with app.app_context():
+        (record,) = get_store().find(password_reset.RESETS, predicate=lambda r: r["user_id"])
+        (message,) = get_store().find(outbox.OUTBOX)
+    # The stored reset record holds the token's hash and nothing from which it could be made.
+    assert record["id"] == password_reset.token_hash(token)
+    assert token not in repr(record) and token not in repr(message)
+    assert password_reset.LINK_PLACEHOLDER in message["body"]
+
+    secret = (copy / "secret_key").read_bytes().strip()
+    stored = _strings_in(copy)
+    assert stored and secret
+    candidates = _derived_links(secret, stored) | _derived_links(secret.decode().encode(), stored)
+    assert token not in candidates
+
+    # A server started on the copy (with its own memory) accepts none of them, and cannot
+    # send the waiting email either: the link lived only in the first process's memory.
+    monkeypatch.setattr(held_links, "_held", {})
+    other = create_app(mail_config(copy, smtp.port))
+    try:
+        with other.app_context():
+            from cspr.mail import sender
+
+            assert [c for c in candidates if password_reset.user_for_token(c)] == []
+            assert sender.deliver_due(retry_now=True).sent == []
+            for doc in get_store().find(outbox.OUTBOX):
+                get_store().update(outbox.OUTBOX, doc["id"], {"link_held_until": time.time()})
+            result = sender.deliver_due(retry_now=True)
+            assert result.failed == [message["id"]] and result.sent == []
+            assert "ask for a new link" in outbox.get_message(message["id"])["last_error"]
+    finally:
+        close_store(other)
+    assert len(smtp.to(EMAIL)) == 1
+
+    # The emailed link works, once.
+    client = app.test_client()
+    assert client.get(f"/password-reset/{token}").status_code == 302
+    assert _choose(client, NEW_PASSWORD).status_code == 302
+    assert app.test_client().get(f"/password-reset/{token}").status_code == 404
+    assert sign_in(app.test_client(), EMAIL, NEW_PASSWORD).status_code == 302
+    with app.app_context():
+        assert not held_links.holds(message["id"])  # emailed once, then forgotten
+
+
+def test_without_a_background_sender_the_process_that_holds_the_link_sends_it(
+    tmp_path: Path, smtp: SmtpServer
+) -> None:
+    # With CSPR_MAIL_BACKGROUND off, cron's `mail send` delivers other email, but it cannot
+    # make a reset link: the request's own process sends that one, straight away.
+    from cspr import create_app
+    from cspr.mail import held_links
+    from cspr.storage import close_store
+    from tests.mail.conftest import mail_config
+
+    app = create_app(mail_config(tmp_path / "quiet", smtp.port, TESTING=False,
+                                 MAIL_BACKGROUND=False))  # fmt: skip
+    try:
+        make_user(app, EMAIL, "business_unit", name="Bea Unit")
+        assert SENT_TEXT in _ask(app.test_client(), EMAIL)
+        deadline = time.monotonic() + 30
+        while not smtp.to(EMAIL) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        link = _link(smtp)
+        with app.app_context():
+            (message,) = get_store().find(outbox.OUTBOX)
+            assert not held_links.holds(message["id"])
+        assert app.test_client().get(link).status_code == 302
+        assert not sender.is_running(app)
+    finally:
+        close_store(app)

@@ -91,6 +91,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "doc_templates.index": {ADMIN},
     "doc_templates.upload_page": {ADMIN},
     "doc_templates.template": {ADMIN},
+    "doc_templates.version": {ADMIN},
     "doc_templates.sample": {ADMIN},
     "doc_templates.file": {ADMIN},
     "builder.index": {ADMIN},
