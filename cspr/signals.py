@@ -15,3 +15,6 @@ _signals = Namespace()
 form_sent = _signals.signal("form-sent")
 # sender: the case after the change; events=the timeline entries the change added.
 case_changed = _signals.signal("case-changed")
+# sender: the case its page shows; user=the viewer. Not sent in a transaction: a receiver
+# returns a panel for the page ({"template": ..., "data": ...}) or None, and writes nothing.
+case_page_panels = _signals.signal("case-page-panels")

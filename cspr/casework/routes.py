@@ -34,7 +34,7 @@ from cspr.casework.answers import date_values, read_answers
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
-from cspr.signals import form_sent
+from cspr.signals import case_page_panels, form_sent
 from cspr.storage import NotFound
 from cspr.timeutil import uk_today
 
@@ -105,6 +105,7 @@ def case_page(case_id: str) -> ResponseReturnValue:
         conflicts=casefacts.conflicts(case), facts=catalog.FACTS, others=others,
         submissions=cases.case_submissions(case_id), label=stages.label,
         runs_cases=me["role"] == BUSINESS_UNIT, me=me, keep_until=deadlines.keep_until(case),
+        panels=[panel for _, panel in case_page_panels.send(case, user=me) if panel],
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from cspr.config import _env_bool, _env_int
+from cspr.signals import case_page_panels
 
 
 def init_app(app: Flask) -> None:
@@ -18,4 +19,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(admin_routes.bp)
-    app.add_template_global(routes.case_documents, "case_documents")
+    # Signals belong to the process, not the app; connecting the same function again is a no-op.
+    case_page_panels.connect(routes.case_documents)

@@ -161,11 +161,12 @@ def variables() -> ResponseReturnValue:
     )
 
 
-def case_documents(case: dict[str, Any]) -> dict[str, Any]:
-    """Give the case page's documents section what it shows to the signed-in user."""
-    panel = operations.case_panel(current_user(), case)
-    if panel["shown"]:
-        panel["template_items"] = [{"value": "", "text": "Choose a document"}] + [
-            {"value": t["id"], "text": t["title"]} for t in panel["templates"]
-        ]
-    return panel
+def case_documents(case: dict[str, Any], user: dict[str, Any]) -> dict[str, Any] | None:
+    """Give the case page its documents section, as the viewer may see it (a signal receiver)."""
+    panel = operations.case_panel(user, case)
+    if not panel["shown"]:
+        return None
+    panel["template_items"] = [{"value": "", "text": "Choose a document"}] + [
+        {"value": t["id"], "text": t["title"]} for t in panel["templates"]
+    ]
+    return {"template": "documents/_case_documents.html", "data": panel}
