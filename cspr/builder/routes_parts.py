@@ -9,7 +9,6 @@ from flask.typing import ResponseReturnValue
 
 from cspr.builder import conditions, edits, operations, settings
 from cspr.builder.forms import (
-    TYPE_LABELS,
     ConditionForm,
     FieldForm,
     NewFieldForm,
@@ -28,7 +27,7 @@ from cspr.builder.routes import (
     working,
 )
 from cspr.exceptions import Refused
-from cspr.formengine.core_types import OPTION_TYPES
+from cspr.formengine.fieldtypes import DEFAULT_TYPE, field_type
 from cspr.forms_support import attach_error
 
 STEPS = {"up": -1, "down": 1}
@@ -74,7 +73,7 @@ def _button(form_id: str, action: str, edit: Any, details: dict[str, Any], ancho
 def _new_field(form: NewFieldForm) -> dict[str, Any]:
     """Build the question an add-question page describes."""
     return edits.new_field(
-        form.field_type.data or "short_text", (form.label.data or "").strip(), {
+        form.field_type.data or DEFAULT_TYPE, (form.label.data or "").strip(), {
             "options": form.options.data or "", "text": form.text.data or "",
             "first_question": form.first_question.data or "",
             "item_label": form.item_label.data or "",
@@ -157,12 +156,11 @@ def new_field(form_id: str, page_id: str = "", group: str = "") -> ResponseRetur
     """Add a question to a page, or to a repeating group."""
     current = working(form_id)
     holder = _field(current.definition, group) if group else _page(current.definition, page_id)
-    if group and holder["type"] != "repeating_group":
+    if group and not field_type(holder).is_group:
         abort(404)
     form = NewFieldForm(data={"revision": current.revision})
     if group:
-        form.field_type.choices = [c for c in form.field_type.choices
-                                   if c[0] not in ("repeating_group", "file")]
+        form.field_type.choices = [c for c in form.field_type.choices if field_type(c[0]).in_groups]
     if form.validate_on_submit():
         try:
             field = _new_field(form)
@@ -207,7 +205,7 @@ def edit_field(form_id: str, path: str) -> ResponseReturnValue:
     return render_template(
         "builder/field.html", title="Edit question", current=current, field=field, path=path,
         form=form, shown=settings.shown_settings(field["type"]),
-        type_label=TYPE_LABELS[field["type"]], options=field["type"] in OPTION_TYPES,
+        type_label=field_type(field).label, options=field_type(field).has_options,
         describe=conditions_text(doc), in_group="." in path,
     )
 
@@ -282,7 +280,7 @@ def options(form_id: str, path: str) -> ResponseReturnValue:
     """List a question's options, with buttons to reorder or remove them, and add one."""
     current = working(form_id)
     field = _field(current.definition, path)
-    if field["type"] not in OPTION_TYPES:
+    if not field_type(field).has_options:
         abort(404)
     form = OptionForm(data={"revision": current.revision})
     if form.validate_on_submit():
@@ -290,7 +288,8 @@ def options(form_id: str, path: str) -> ResponseReturnValue:
             operations.change(
                 actor(), form_id, revision(), "add option",
                 lambda d: edits.add_option(d, path, form.label.data or "",
-                                           form.value.data or "", form.hint.data or ""),
+                                           form.value.data or "", form.hint.data or "",
+                                           bool(form.exclusive.data)),
                 {"question": path, "label": form.label.data},
             )
         except Refused as refused:
@@ -307,7 +306,7 @@ def edit_option(form_id: str, path: str, index: int) -> ResponseReturnValue:
     """Change one option's text and hint."""
     current = working(form_id)
     field = _field(current.definition, path)
-    if field["type"] not in OPTION_TYPES or index >= len(field["options"]):
+    if not field_type(field).has_options or index >= len(field["options"]):
         abort(404)
     option = field["options"][index]
     form = OptionForm(data={**option, "revision": current.revision})
@@ -316,7 +315,7 @@ def edit_option(form_id: str, path: str, index: int) -> ResponseReturnValue:
             operations.change(
                 actor(), form_id, revision(), "edit option",
                 lambda d: edits.edit_option(d, path, index, form.label.data or "",
-                                            form.hint.data or ""),
+                                            form.hint.data or "", bool(form.exclusive.data)),
                 {"question": path, "option": option["value"]},
             )
         except Refused as refused:
@@ -395,6 +394,7 @@ def condition(form_id: str, target: str, kind: str) -> ResponseReturnValue:
         target=target, kind=kind, chosen=chosen, existing=existing,
         simple=existing is None or conditions.is_simple(existing),
         value_choices=conditions.value_choices(chosen) if chosen else [],
+        value_style=conditions.value_style(chosen) if chosen else "typed",
         value_items=_value_items(chosen, existing),
         target_label=_target_label(doc, target), describe=conditions_text(doc),
     )
