@@ -299,17 +299,9 @@ def file_answer_errors(definition: FormDefinition, answers: Mapping[str, Any]) -
     errors: dict[str, str] = {}
     for field in definition.all_fields():
         value = answers.get(field["name"])
+        # Repeating groups cannot hold file questions, so only top-level ones need looking at.
         if field_type(field).is_upload and _given(value):
             errors[field["name"]] = FILE_REFUSED.format(name=_field_name(field))
-        if not field_type(field).is_group or not isinstance(value, list):
-            continue
-        for index, item in enumerate(value):
-            if not isinstance(item, dict):
-                continue
-            for sub in field.get("fields", []):
-                if field_type(sub).is_upload and _given(item.get(sub["name"])):
-                    path = f"{field['name']}.{index}.{sub['name']}"
-                    errors[path] = FILE_REFUSED.format(name=_field_name(sub))
     return errors
 
 
