@@ -78,7 +78,7 @@ def page_of_field(doc: Doc, name: str) -> dict[str, Any]:
     raise Refused("That question is no longer in the form. Someone may have removed it.")
 
 
-def _move(items: list[Any], index: int, step: int) -> None:
+def move_item(items: list[Any], index: int, step: int) -> None:
     """Swap an item with its neighbour; refuse a move off either end."""
     target = index + step
     if step not in (-1, 1) or not 0 <= target < len(items):
@@ -86,7 +86,7 @@ def _move(items: list[Any], index: int, step: int) -> None:
     items[index], items[target] = items[target], items[index]
 
 
-def _clean_text(value: str | None) -> str:
+def clean_text(value: str | None) -> str:
     """Trim a typed value."""
     return (value or "").strip()
 
@@ -115,10 +115,10 @@ def set_details(
     declaration_label: str,
 ) -> None:
     """Change the form's title, description, who may fill it in and its declaration."""
-    doc["title"] = _clean_text(title)
-    _set_or_drop(doc, "description", _clean_text(description))
-    _set_or_drop(doc, "audience", audience)
-    text, label = _clean_text(declaration_text), _clean_text(declaration_label)
+    doc["title"] = clean_text(title)
+    set_or_drop(doc, "description", clean_text(description))
+    set_or_drop(doc, "audience", audience)
+    text, label = clean_text(declaration_text), clean_text(declaration_label)
     if text or label:
         if not (text and label):
             raise Refused(
@@ -130,7 +130,7 @@ def set_details(
         doc.pop("declaration", None)
 
 
-def _set_or_drop(target: dict[str, Any], key: str, value: Any) -> None:
+def set_or_drop(target: dict[str, Any], key: str, value: Any) -> None:
     """Set a key, or remove it when the value is empty."""
     if value in (None, "", [], {}):
         target.pop(key, None)
@@ -144,8 +144,8 @@ def new_field(kind_name: str, label: str, extra: dict[str, Any]) -> Field:
     field: Field = {"name": slug(label), "type": kind.name, "label": label}
     if kind.has_options:
         field["options"] = options_from_lines(extra.get("options", ""))
-    first = _clean_text(extra.get("first_question")) or "Details"
-    given = {key: _clean_text(value) for key, value in extra.items()}
+    first = clean_text(extra.get("first_question")) or "Details"
+    given = {key: clean_text(value) for key, value in extra.items()}
     field.update(kind.new_keys(label, {**given, "first_question": first,
                                        "first_question_name": slug(first)}))
     return field
@@ -170,7 +170,7 @@ def options_from_lines(text: str) -> list[dict[str, str]]:
 def add_page(doc: Doc, title: str, first: Field, after: str | None = None) -> str:
     """Add a page holding its first question (after a page, or at the end); return its id."""
     page_id = unique(slug(title, "-", "page"), page_ids(doc), "-")
-    page = {"id": page_id, "title": _clean_text(title), "fields": [first]}
+    page = {"id": page_id, "title": clean_text(title), "fields": [first]}
     position = len(doc["pages"])
     if after:
         position = find_page(doc, after)[0] + 1
@@ -181,13 +181,13 @@ def add_page(doc: Doc, title: str, first: Field, after: str | None = None) -> st
 def edit_page(doc: Doc, page_id: str, title: str, description: str) -> None:
     """Change a page's title and description."""
     page = find_page(doc, page_id)[1]
-    page["title"] = _clean_text(title)
-    _set_or_drop(page, "description", _clean_text(description))
+    page["title"] = clean_text(title)
+    set_or_drop(page, "description", clean_text(description))
 
 
 def move_page(doc: Doc, page_id: str, step: int) -> None:
     """Move a page one place up (-1) or down (+1)."""
-    _move(doc["pages"], find_page(doc, page_id)[0], step)
+    move_item(doc["pages"], find_page(doc, page_id)[0], step)
 
 
 def remove_page(doc: Doc, page_id: str) -> None:
@@ -225,7 +225,7 @@ def update_field(doc: Doc, path: str, settings: dict[str, Any]) -> None:
     for key, value in settings.items():
         if key in ("name", "type"):
             continue  # renaming has its own edit; a question keeps its type
-        _set_or_drop(field, key, (True if value else None) if key == "required" else value)
+        set_or_drop(field, key, (True if value else None) if key == "required" else value)
 
 
 def rename_field(doc: Doc, path: str, new_name: str) -> str:
@@ -255,7 +255,7 @@ def rename_field(doc: Doc, path: str, new_name: str) -> str:
 def move_field(doc: Doc, path: str, step: int) -> None:
     """Move a field one place up or down within its page or group."""
     holder, index, _ = find_field(doc, path)
-    _move(holder, index, step)
+    move_item(holder, index, step)
 
 
 def move_field_to(doc: Doc, path: str, position: int) -> None:
@@ -370,74 +370,6 @@ def _date_rules(doc: Doc, group: str | None) -> Iterator[dict[str, Any]]:
                     continue
                 if isinstance(item.get("validation"), dict):
                     yield item["validation"]
-
-
-def add_option(
-    doc: Doc, path: str, label: str, value: str, hint: str, exclusive: bool = False
-) -> None:
-    """Add an option to a radios, checkboxes or select question."""
-    field = _option_field(doc, path)
-    taken = {option["value"] for option in field["options"]}
-    value = _clean_text(value) or unique(slug(label, "_", "option"), taken)
-    if value in taken:
-        raise Refused(f"Another option already has the value '{value}'", "value")
-    option = {"value": value, "label": _clean_text(label)}
-    field["options"].append(option)
-    _option_details(field, option, hint, exclusive)
-
-
-def edit_option(
-    doc: Doc, path: str, index: int, label: str, hint: str, exclusive: bool = False
-) -> None:
-    """Change an option's label and hint (its stored value stays, so answers keep meaning)."""
-    option = _option(doc, path, index)
-    option["label"] = _clean_text(label)
-    _option_details(_option_field(doc, path), option, hint, exclusive)
-
-
-def _option_details(field: Field, option: dict[str, Any], hint: str, exclusive: bool) -> None:
-    """Set an option's hint, and whether it is chosen on its own (then no other option is)."""
-    _set_or_drop(option, "hint", _clean_text(hint))
-    if exclusive and not field_type(field).exclusive_options:
-        raise Refused("Only a checkboxes question can have an option chosen on its own",
-                      "exclusive")
-    if exclusive:
-        for other in field["options"]:
-            other.pop("exclusive", None)
-    _set_or_drop(option, "exclusive", True if exclusive else None)
-
-
-def move_option(doc: Doc, path: str, index: int, step: int) -> None:
-    """Move an option one place up or down."""
-    field = _option_field(doc, path)
-    _option(doc, path, index)
-    _move(field["options"], index, step)
-
-
-def remove_option(doc: Doc, path: str, index: int) -> None:
-    """Remove an option, keeping at least one."""
-    field = _option_field(doc, path)
-    _option(doc, path, index)
-    if len(field["options"]) == 1:
-        raise Refused("A question with choices needs at least one option.")
-    del field["options"][index]
-
-
-def _option_field(doc: Doc, path: str) -> Field:
-    """Return a field that has options, or refuse."""
-    field = find_field(doc, path)[2]
-    if not field_type(field).has_options:
-        raise Refused("Only radios, checkboxes and select questions have options.")
-    return field
-
-
-def _option(doc: Doc, path: str, index: int) -> dict[str, Any]:
-    """Return one option of a field, or refuse if it has gone."""
-    options = _option_field(doc, path)["options"]
-    if not 0 <= index < len(options):
-        raise Refused("That option is no longer in the question. Someone may have removed it.")
-    option: dict[str, Any] = options[index]
-    return option
 
 
 def set_condition(doc: Doc, target: str, kind: str, condition: dict[str, Any] | None) -> None:

@@ -7,9 +7,8 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from cspr.builder import conditions, edits, operations, settings
+from cspr.builder import edits, operations, option_edits, settings
 from cspr.builder.forms import (
-    ConditionForm,
     FieldForm,
     NewFieldForm,
     NewPageForm,
@@ -57,7 +56,7 @@ def _step() -> int:
     return step
 
 
-def _button(form_id: str, action: str, edit: Any, details: dict[str, Any], anchor: str,
+def posted_change(form_id: str, action: str, edit: Any, details: dict[str, Any], anchor: str,
             done: str) -> ResponseReturnValue:
     """Run a change posted by a button, then go back to the overview."""
     if RevisionForm().validate_on_submit():
@@ -131,7 +130,7 @@ def move_page(form_id: str, page_id: str) -> ResponseReturnValue:
     """Move a page up or down."""
     _page(working(form_id).definition, page_id)
     step = _step()
-    return _button(form_id, "move page", lambda d: edits.move_page(d, page_id, step),
+    return posted_change(form_id, "move page", lambda d: edits.move_page(d, page_id, step),
                    {"page": page_id, "step": step}, f"page-{page_id}", "The page has been moved.")
 
 
@@ -141,7 +140,7 @@ def remove_page(form_id: str, page_id: str) -> ResponseReturnValue:
     current = working(form_id)
     page = _page(current.definition, page_id)
     if request.method == "POST":
-        return _button(form_id, "remove page", lambda d: edits.remove_page(d, page_id),
+        return posted_change(form_id, "remove page", lambda d: edits.remove_page(d, page_id),
                        {"page": page_id, "title": page["title"]}, "pages",
                        "The page has been removed from the working copy.")
     used = {f["name"]: operations.answered(form_id, f["name"]) for f in page["fields"]}
@@ -243,7 +242,7 @@ def move_field(form_id: str, path: str) -> ResponseReturnValue:
     """Move a question up or down within its page or group."""
     _field(working(form_id).definition, path)
     step = _step()
-    return _button(form_id, "move question", lambda d: edits.move_field(d, path, step),
+    return posted_change(form_id, "move question", lambda d: edits.move_field(d, path, step),
                    {"question": path, "step": step}, f"field-{path}",
                    "The question has been moved.")
 
@@ -256,7 +255,7 @@ def position_field(form_id: str, path: str) -> ResponseReturnValue:
     if not value.isdecimal() or len(value) > 6:
         abort(400)
     position = int(value)
-    return _button(form_id, "move question", lambda d: edits.move_field_to(d, path, position),
+    return posted_change(form_id, "move question", lambda d: edits.move_field_to(d, path, position),
                    {"question": path, "position": position}, f"field-{path}",
                    "The question has been moved.")
 
@@ -267,7 +266,7 @@ def remove_field(form_id: str, path: str) -> ResponseReturnValue:
     current = working(form_id)
     field = _field(current.definition, path)
     if request.method == "POST":
-        return _button(form_id, "remove question", lambda d: edits.remove_field(d, path),
+        return posted_change(form_id, "remove question", lambda d: edits.remove_field(d, path),
                        {"question": path, "label": field["label"]}, "pages",
                        "The question has been removed from the working copy.")
     return render_template("builder/remove.html", title="Remove this question", current=current,
@@ -287,7 +286,7 @@ def options(form_id: str, path: str) -> ResponseReturnValue:
         try:
             operations.change(
                 actor(), form_id, revision(), "add option",
-                lambda d: edits.add_option(d, path, form.label.data or "",
+                lambda d: option_edits.add_option(d, path, form.label.data or "",
                                            form.value.data or "", form.hint.data or "",
                                            bool(form.exclusive.data)),
                 {"question": path, "label": form.label.data},
@@ -314,7 +313,7 @@ def edit_option(form_id: str, path: str, index: int) -> ResponseReturnValue:
         try:
             operations.change(
                 actor(), form_id, revision(), "edit option",
-                lambda d: edits.edit_option(d, path, index, form.label.data or "",
+                lambda d: option_edits.edit_option(d, path, index, form.label.data or "",
                                             form.hint.data or "", bool(form.exclusive.data)),
                 {"question": path, "option": option["value"]},
             )
@@ -333,10 +332,10 @@ def change_option(form_id: str, path: str, index: int, verb: str) -> ResponseRet
     _field(working(form_id).definition, path)
     if verb == "move":
         step = _step()
-        edit = lambda d: edits.move_option(d, path, index, step)  # noqa: E731
+        edit = lambda d: option_edits.move_option(d, path, index, step)  # noqa: E731
         done = "The option has been moved."
     elif verb == "remove":
-        edit = lambda d: edits.remove_option(d, path, index)  # noqa: E731
+        edit = lambda d: option_edits.remove_option(d, path, index)  # noqa: E731
         done = "The option has been removed."
     else:
         abort(404)
@@ -349,86 +348,3 @@ def change_option(form_id: str, path: str, index: int, verb: str) -> ResponseRet
         else:
             flash(done, "success")
     return redirect(url_for("builder.options", form_id=form_id, path=path))
-
-
-@bp.route("/<form_id>/conditions/<target>/<kind>", methods=["GET", "POST"])
-def condition(form_id: str, target: str, kind: str) -> ResponseReturnValue:
-    """Build a condition from dropdowns: pick a question, then a comparison and a value."""
-    current = working(form_id)
-    doc = current.definition
-    if kind not in ("show_if", "required_if") or (target.startswith("page:") and
-                                                  kind != "show_if"):
-        abort(404)
-    try:
-        existing = conditions.current(doc, target, kind)
-        choices = conditions.candidates(doc, target)
-    except Refused:
-        abort(404)
-    picked = request.values.get("field") or (
-        existing.get("field") if conditions.is_simple(existing) else "")
-    chosen = next((f for f in choices if f["name"] == picked), None)
-    form = ConditionForm(data={"revision": current.revision, "field": picked,
-                               "op": (existing or {}).get("op", ""),
-                               "value": _value_text(existing) if chosen else ""})
-    form.field.choices = [("", "Choose a question")] + [(f["name"], f["label"]) for f in choices]
-    form.op.choices = conditions.ops_for(chosen) if chosen else []
-    if request.method == "POST" and request.form.get("step") == "save" and chosen:
-        if form.validate_on_submit():
-            try:
-                built = conditions.build(chosen, form.op.data or "",
-                                         request.form.getlist("value"))
-                operations.change(actor(), form_id, revision(), "set condition",
-                                  lambda d: edits.set_condition(d, target, kind, built),
-                                  {"target": target, "kind": kind, "condition": built})
-            except Refused as refused:
-                attach_error(form, refused, "value")
-            else:
-                flash("The condition has been saved.", "success")
-                return redirect(overview_url(form_id))
-    elif request.method == "POST" and request.form.get("step") == "clear":
-        return _button(form_id, "clear condition",
-                       lambda d: edits.set_condition(d, target, kind, None),
-                       {"target": target, "kind": kind}, "pages", "The condition has been removed.")
-    return render_template(
-        "builder/condition.html", title="Set a condition", current=current, form=form,
-        target=target, kind=kind, chosen=chosen, existing=existing,
-        simple=existing is None or conditions.is_simple(existing),
-        value_choices=conditions.value_choices(chosen) if chosen else [],
-        value_style=conditions.value_style(chosen) if chosen else "typed",
-        value_items=_value_items(chosen, existing),
-        target_label=_target_label(doc, target), describe=conditions_text(doc),
-    )
-
-
-def _value_items(chosen: dict[str, Any] | None, existing: Any) -> list[dict[str, Any]]:
-    """Return the options a value may take, ticked where the condition has them now."""
-    if chosen is None:
-        return []
-    picked = _picked(existing)
-    return [{"value": value, "text": text, "checked": value in picked}
-            for value, text in conditions.value_choices(chosen)]
-
-
-def _value_text(existing: Any) -> str:
-    """Return a simple condition's value as the text box shows it."""
-    if not conditions.is_simple(existing):
-        return ""
-    value = existing.get("value")
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def _picked(existing: Any) -> list[str]:
-    """Return the values ticked or chosen in a simple condition."""
-    text = _value_text(existing)
-    return [part.strip() for part in text.split(",")] if text else []
-
-
-def _target_label(doc: dict[str, Any], target: str) -> str:
-    """Name what a condition belongs to."""
-    if target.startswith("page:"):
-        return f"the page '{edits.find_page(doc, target[5:])[1]['title']}'"
-    return f"the question '{edits.find_field(doc, target)[2]['label']}'"

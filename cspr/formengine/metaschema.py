@@ -277,3 +277,7 @@ def _unknown_key(owner: Any, key: str, allowed: list[str]) -> str:
     kind = owner.get("type") if isinstance(owner, dict) else None
     what = f"A {kind} field" if kind in names() else "A field"
     return f"{what} cannot have '{key}'"
+
+
+if __name__ == "__main__":  # python -m cspr.formengine.metaschema, after changing a field type
+    write_shipped_schema()

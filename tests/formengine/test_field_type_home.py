@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -62,3 +63,10 @@ def test_the_grep_finds_a_switch_on_a_type_name() -> None:
     for text, name in zip(switches, kinds, strict=True):
         assert any(p.search(text) for p in _patterns(name)), text
     assert not any(p.search('request.form.get("declaration")') for p in _patterns("declaration"))
+
+
+def test_the_published_meta_schema_is_the_one_the_registry_builds() -> None:
+    # After changing a type, rebuild it with: python -m cspr.formengine.metaschema
+    from cspr.formengine.metaschema import META_SCHEMA_PATH, meta_schema
+
+    assert json.loads(META_SCHEMA_PATH.read_text(encoding="utf-8")) == meta_schema()
