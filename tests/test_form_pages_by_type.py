@@ -148,3 +148,21 @@ def test_the_managed_list_is_read_when_the_page_is_shown(app: Flask) -> None:
         agencies.set_agency_active(make_user(app, "a@t.example.org", "admin"),
                                    added["id"], False)
     assert "Northshire Youth Service" not in client.get(agencies_page).text
+
+
+def test_without_allow_other_only_a_listed_name_is_accepted(app: Flask) -> None:
+    from datetime import date
+
+    from cspr.formengine.definitions import load_definition
+    from cspr.formengine.validation import validate_submission
+
+    definition = load_definition({"id": "lead", "title": "Lead", "version": 1, "pages": [
+        {"id": "p", "title": "P", "fields": [
+            {"name": "lead", "type": "managed_choice", "list": "agencies", "required": True,
+             "label": "Lead agency", "error_name": "the lead agency"}]}]})
+    with app.app_context():
+        agencies.add_agency(None, "Northshire Police")
+        listed = validate_submission(definition, {"lead": "Northshire Police"}, date(2026, 1, 5))
+        other = validate_submission(definition, {"lead": "Nowhere Trust"}, date(2026, 1, 5))
+    assert listed == ({"lead": "Northshire Police"}, {})
+    assert other[1] == {"lead": "The lead agency must be one of the names in the list"}

@@ -44,7 +44,7 @@ SIMPLE_FIELD_KEYS = {
 
 HANDLED_FIELD_KEYS = {
     "name", "type", "label", "hint", "required", "required_if", "show_if", "error_name",
-    "validation", "options", "fields", "text", "prefill", *SIMPLE_FIELD_KEYS,
+    "validation", "options", "fields", "text", "prefill", "from_account", *SIMPLE_FIELD_KEYS,
 }
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -618,6 +618,10 @@ def _other_edits(before: Raw, after: Raw) -> list[str]:
         if before.get(key) != after.get(key):
             old_value, new_value = _plain(before.get(key)), _plain(after.get(key))
             details.append(f"{name} changed from {old_value} to {new_value}")
+    if before.get("from_account") != after.get("from_account"):
+        source = after.get("from_account")
+        details.append(f"Filled in from the account's {_text(source)}" if source
+                       else "No longer filled in from the account")
     if before.get("prefill") != after.get("prefill"):
         if not after.get("prefill"):
             details.append("No longer filled in from an earlier form")
@@ -666,6 +670,9 @@ def _one_option_changes(before: Raw, after: Raw, where: str) -> list[Change]:
                         after.get("hint"))
     if hint:
         changes.append(Change("changed", "Option", where, hint))
+    if bool(before.get("exclusive")) != bool(after.get("exclusive")):
+        now = "now chosen on its own" if after.get("exclusive") else "no longer chosen on its own"
+        changes.append(Change("changed", "Option", where, f"Option {_quote(_label(after))} {now}"))
     return changes
 
 

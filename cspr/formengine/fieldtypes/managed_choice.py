@@ -137,7 +137,8 @@ class ManagedChoice(FieldType):
 
     def not_listed_message(self, field: Field) -> str:
         """Ask for a name from the list."""
-        return f"Select {messages.error_name(field)} from the list"
+        return f"{messages.capitalise(messages.error_name(field))} must be one of the names " \
+               "in the list"
 
     def read_settings(self, field: Field, data: Mapping[str, Any]) -> dict[str, Any]:
         """Read which list, and whether other names may be typed."""
