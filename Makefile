@@ -55,7 +55,7 @@ test: setup-test lint
 	$(VENV)/bin/pytest -q
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check cspr tests bench app.py
+	$(VENV)/bin/ruff check cspr tests bench scripts app.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -q -c pyproject.toml -r cspr -ll
 

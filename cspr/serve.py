@@ -39,7 +39,7 @@ PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 # Those for documents, exports and bank holidays (about 20 MB) load only when first used.
 PRELOAD = ("flask", "jinja2", "wtforms", "flask_wtf", "flask_limiter", "jsonschema", "argon2",
            "tinydb", "waitress")
-PRELOAD_SKIP = ("cspr.serve", "cspr.documents.shipped")  # this module; the template builder
+PRELOAD_SKIP = ("cspr.serve",)  # this module
 
 
 def load_app(host: str | None = None, port: int | None = None) -> Flask:

@@ -3,7 +3,7 @@
 Run: .venv/bin/python scripts/build_doc_templates.py [--out DIR]
 The generated .docx files and manifest.json are committed, so the app works without running
 this; a test checks that running it gives the same text. The templates' wording and layout
-are in cspr/documents/shipped/.
+are in scripts/doc_templates/.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cspr.documents.shipped import build  # noqa: E402
+from scripts.doc_templates import build  # noqa: E402
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ import sys
 from cspr.serve import preload, load_app
 preload()
 after_preload = sorted(m for m in {late!r} if m in sys.modules)
-shipped = "cspr.documents.shipped" in sys.modules
+shipped = "scripts.doc_templates" in sys.modules
 forms = "cspr.formengine.routes" in sys.modules
 app = load_app()
 client = app.test_client()

@@ -139,7 +139,7 @@ NOTIFICATION: dict[str, Any] = {
     "incident_type": "serious_harm",
     "abuse_or_neglect": "suspected",
     "incident_date": "2026-10-30",
-    "incident_time": "about 07:30",
+    "incident_time": "07:30",
     "incident_location": "The family home, Northtown",
     "la_aware_date": "2026-10-31",
     "case_outline": "A baby was found to have fractures of different ages that are unexplained.",

@@ -17,6 +17,7 @@ from cspr.casework import calendar_settings, clock
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations, registry
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 from cspr.formengine.schema import submission_schema
 from cspr.storage import NotFound
 
@@ -325,17 +326,9 @@ def file_answer_errors(definition: FormDefinition, answers: Mapping[str, Any]) -
     errors: dict[str, str] = {}
     for field in definition.all_fields():
         value = answers.get(field["name"])
-        if field["type"] == "file" and _given(value):
+        # Repeating groups cannot hold file questions, so only top-level ones need looking at.
+        if field_type(field).is_upload and _given(value):
             errors[field["name"]] = FILE_REFUSED.format(name=_field_name(field))
-        if field["type"] != "repeating_group" or not isinstance(value, list):
-            continue
-        for index, item in enumerate(value):
-            if not isinstance(item, dict):
-                continue
-            for sub in field.get("fields", []):
-                if sub["type"] == "file" and _given(item.get(sub["name"])):
-                    path = f"{field['name']}.{index}.{sub['name']}"
-                    errors[path] = FILE_REFUSED.format(name=_field_name(sub))
     return errors
 
 

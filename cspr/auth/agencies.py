@@ -40,17 +40,6 @@ def add_agency(actor: dict[str, Any] | None, name: str) -> dict[str, Any]:
     return agency
 
 
-def rename_agency(actor: dict[str, Any], agency_id: str, name: str) -> dict[str, Any]:
-    """Change an agency's name."""
-    _require_admin(actor)
-    if get_store().get(AGENCIES, agency_id) is None:
-        raise NotFound(agency_id)
-    name = _clean_name(name, ignore_id=agency_id)
-    agency = get_store().update(AGENCIES, agency_id, {"name": name, "name_key": name.lower()})
-    audit.record("update", "agency", agency_id, details={"name": name}, user=actor)
-    return agency
-
-
 def set_agency_active(actor: dict[str, Any], agency_id: str, active: bool) -> dict[str, Any]:
     """Retire an agency from the list, or bring it back; its records are kept."""
     _require_admin(actor)

@@ -138,8 +138,19 @@ def list_agencies_command() -> None:
         click.echo(f"{agency['name']}\t{'active' if agency.get('active') else 'retired'}")
 
 
+@click.command("purge-sessions")
+@with_appcontext
+def purge_sessions_command() -> None:
+    """Remove sign-in sessions that have been idle past the limit."""
+    from cspr.auth.sessions import purge_expired
+
+    removed = purge_expired()
+    click.echo(f"Removed {removed} expired sign-in session{'' if removed == 1 else 's'}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the account commands."""
     app.cli.add_command(init_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(agencies_cli)
+    app.cli.add_command(purge_sessions_command)

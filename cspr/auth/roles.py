@@ -78,8 +78,3 @@ def roles_required(*roles: str) -> Callable[[F], F]:
         return cast(F, wrapped)
 
     return decorator
-
-
-def has_role(user: dict[str, Any] | None, *roles: str) -> bool:
-    """Say whether the user holds one of the roles."""
-    return user is not None and user.get("role") in roles

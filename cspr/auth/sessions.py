@@ -9,9 +9,13 @@ from typing import Any
 
 from flask import Flask, current_app, g, request, session
 
-from cspr.storage import get_store
+from cspr.storage import NotFound, get_store
 
 TABLE = "sessions"
+PURGE_EVERY = 600.0  # seconds between a server process's sweeps of expired sessions
+# The sweep leaves a day's grace, so someone coming back still gets "you were signed out".
+SWEEP_GRACE = 86400.0
+_last_purge = [0.0]  # when this process last swept (a list: assigned from a function)
 
 
 def _key(token: str) -> str:
@@ -97,16 +101,30 @@ def load_user() -> None:
     g.user = user
 
 
-def purge_expired() -> int:
-    """Remove sessions idle past the limit; return how many were removed."""
+def purge_expired(grace: float = 0.0) -> int:
+    """Remove sessions idle past the limit (and `grace` seconds more); return how many went."""
     store = get_store()
-    cutoff = time.time() - idle_seconds()
+    cutoff = time.time() - idle_seconds() - grace
     expired = store.find(TABLE, predicate=lambda r: float(r.get("last_seen", 0)) < cutoff)
+    removed = 0
     for record in expired:
-        store.delete(TABLE, record["id"])
-    return len(expired)
+        try:
+            store.delete(TABLE, record["id"])
+        except NotFound:
+            continue  # signed out, or swept by another worker, since we looked
+        removed += 1
+    return removed
+
+
+def purge_now_and_then() -> None:
+    """Sweep expired sessions at most once every PURGE_EVERY seconds in each server process."""
+    now = time.monotonic()
+    if now - _last_purge[0] >= PURGE_EVERY:
+        _last_purge[0] = now
+        purge_expired(SWEEP_GRACE)
 
 
 def init_app(app: Flask) -> None:
-    """Load the signed-in user before every request."""
+    """Load the signed-in user before every request, and sweep expired sessions now and then."""
     app.before_request(load_user)
+    app.before_request(purge_now_and_then)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 
 from cspr.builder.edits import Doc, Field, find_field, find_page
 from cspr.exceptions import Refused
-from cspr.formengine.core_types import NUMBER_TYPES, OP_FIELD_TYPES, OPS, OPTION_TYPES
+from cspr.formengine.core_types import OPS
+from cspr.formengine.fieldtypes import field_type
 
 OP_LABELS = {
     "equals": "is",
@@ -23,7 +22,6 @@ OP_LABELS = {
     "not_answered": "has not been answered",
 }
 NO_VALUE = frozenset({"answered", "not_answered"})
-_DMY = re.compile(r"^\s*(\d{1,2})\s*[/ .-]\s*(\d{1,2})\s*[/ .-]\s*(\d{4})\s*$")
 
 
 def candidates(doc: Doc, target: str) -> list[Field]:
@@ -50,31 +48,18 @@ def candidates(doc: Doc, target: str) -> list[Field]:
 
 def _usable(field: Field) -> bool:
     """Say whether a condition can read a field's answer."""
-    return field["type"] not in ("guidance", "repeating_group")
+    kind = field_type(field)
+    return kind.answered and not kind.is_group
 
 
 def ops_for(field: Field) -> list[tuple[str, str]]:
     """Return the comparisons that make sense for a field's type, with their words."""
-    return [(op, OP_LABELS[op]) for op in OPS if field["type"] in OP_FIELD_TYPES[op]]
+    return [(op, OP_LABELS[op]) for op in OPS if op in field_type(field).ops]
 
 
 def value_choices(field: Field) -> list[tuple[str, str]]:
     """Return the values offered in a dropdown for a field, or [] when the value is typed."""
-    if field["type"] in OPTION_TYPES:
-        return [(o["value"], o["label"]) for o in field["options"]]
-    if field["type"] == "yes_no":
-        return [("yes", "Yes"), ("no", "No")]
-    if field["type"] == "declaration":
-        return [("yes", "Confirmed")]
-    return []
-
-
-def pick(doc: Doc, target: str, name: str) -> Field:
-    """Return the chosen question, refusing one the condition may not read."""
-    for field in candidates(doc, target):
-        if field["name"] == name:
-            return field
-    raise Refused("Choose a question that is asked before this one", "field")
+    return field_type(field).condition_choices(field)
 
 
 def build(field: Field, op: str, values: list[str]) -> dict[str, Any]:
@@ -99,48 +84,14 @@ def build(field: Field, op: str, values: list[str]) -> dict[str, Any]:
 
 def _value(field: Field, text: str, op: str = "equals") -> Any:
     """Turn one typed or chosen value into the JSON value the engine compares."""
-    kind = field["type"]
-    if kind in ("yes_no", "declaration"):
-        return text == "yes"
-    if kind in OPTION_TYPES:
-        allowed = {value for value, _ in value_choices(field)}
-        if text not in allowed:
-            raise Refused("Choose one of the question's options", "value")
-        return text
-    if kind in NUMBER_TYPES:
-        return _number(text, kind)
-    if kind == "date":
-        if op in ("before", "after") and text.lower() == "today":
-            return "today"
-        return _date(text)
-    return text
+    return field_type(field).condition_value(field, text, op)
 
 
-def _number(text: str, kind: str) -> int | float:
-    """Read a whole number or a decimal, refusing anything else."""
-    try:
-        number = float(text.replace(",", ""))
-    except ValueError:
-        raise Refused("Enter the value as a number, like 4 or 2.5", "value") from None
-    if abs(number) >= 10**15 or number != number:
-        raise Refused("Enter a number smaller than a thousand million million", "value")
-    if kind == "integer" or number.is_integer():
-        if not number.is_integer():
-            raise Refused("Enter a whole number, like 4", "value")
-        return int(number)
-    return number
-
-
-def _date(text: str) -> str:
-    """Read a date typed as 27/3/2025 or 2025-03-27."""
-    match = _DMY.match(text)
-    try:
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day).isoformat()
-        return date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        raise Refused("Enter a real date, like 27/3/2025, or the word today", "value") from None
+def value_style(field: Field) -> str:
+    """Say how the value is asked for: "pick_one" (of two), "pick_any" or "typed"."""
+    if not value_choices(field):
+        return "typed"
+    return "pick_any" if field_type(field).ops & {"one_of", "contains"} else "pick_one"
 
 
 def current(doc: Doc, target: str, kind: str) -> Any:

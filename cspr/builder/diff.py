@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from cspr.auth.roles import role_names
+from cspr.formengine.condition_walk import fields_read
+from cspr.formengine.fieldtypes import field_type, known
 
 __all__ = ["Change", "condition_field_names", "describe_condition", "diff_definitions"]
 
@@ -18,26 +20,6 @@ Groups = tuple[Raw | None, Raw | None]  # a sub-field's group in the old and new
 MAX_DEPTH = 10
 QUOTE_LIMIT = 200
 COMPOUND = ("all of:", "any of:", "not:")
-
-TYPE_NAMES = {
-    "short_text": "short text",
-    "long_text": "long text",
-    "integer": "whole number",
-    "decimal": "number",
-    "email": "email address",
-    "uk_phone": "UK telephone number",
-    "date": "date",
-    "yes_no": "yes or no",
-    "radios": "choose one (radios)",
-    "checkboxes": "choose any (checkboxes)",
-    "select": "choose one from a list",
-    "person_name": "person's name",
-    "uk_address": "UK address",
-    "file": "file upload",
-    "repeating_group": "repeating group",
-    "guidance": "guidance text",
-    "declaration": "declaration",
-}
 
 RULE_NAMES = {
     "min_length": "minimum length",
@@ -63,7 +45,7 @@ SIMPLE_FIELD_KEYS = {
 
 HANDLED_FIELD_KEYS = {
     "name", "type", "label", "hint", "required", "required_if", "show_if", "error_name",
-    "validation", "options", "fields", "text", "prefill", *SIMPLE_FIELD_KEYS,
+    "validation", "options", "fields", "text", "prefill", "from_account", *SIMPLE_FIELD_KEYS,
 }
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -180,23 +162,19 @@ def _number(value: Any) -> str:
 
 def _value_text(value: Any, field: Raw | None, raw: Any, group: Raw | None) -> str:
     """Return a compared value in words, using option labels and field labels."""
-    kind = _dict(field).get("type")
-    if isinstance(value, bool):
-        if kind == "declaration":
-            return "ticked" if value else "not ticked"
-        return '"Yes"' if value else '"No"'
-    if isinstance(value, int | float):
-        return _number(value)
+    kind = field_type(field) if field is not None and known(field) else None
     if isinstance(value, dict):
         other = _find_field(value.get("field"), raw, group)
         return _label(other) if other else _text(value.get("field"))
     if isinstance(value, list):
         return ", ".join(_value_text(item, field, raw, group) for item in value)
-    for option in _dicts(_dict(field).get("options")):
-        if option.get("value") == value:
-            return _quote(_label(option))
-    if kind == "date" and isinstance(value, str):
-        return "today" if value == "today" else _nice_date(value)
+    words = kind.describe_value(_dict(field), value) if kind else None
+    if words is not None:
+        return words
+    if isinstance(value, bool):
+        return '"Yes"' if value else '"No"'
+    if isinstance(value, int | float):
+        return _number(value)
     return _quote(value)
 
 
@@ -209,7 +187,7 @@ def _describe_comparison(condition: Raw, raw: Any, group: Raw | None) -> str:
         return f"{subject} is {'answered' if op == 'answered' else 'not answered'}"
     value = _value_text(condition.get("value"), field, raw, group)
     if op == "contains":
-        verb = "includes" if _dict(field).get("type") == "checkboxes" else "contains"
+        verb = field_type(field).contains_verb if field and known(field) else "contains"
         return f"{subject} {verb} {value}"
     phrases = {
         "equals": "is",
@@ -265,26 +243,9 @@ def describe_condition(condition: Any, definition_raw: Any, group: Raw | None = 
     return _describe(condition, definition_raw, group, 0, frozenset())
 
 
-def condition_field_names(condition: Any, definition_raw: Any, depth: int = 0) -> set[str]:
+def condition_field_names(condition: Any, definition_raw: Any) -> set[str]:
     """Return the field names a condition reads, following named conditions."""
-    if not isinstance(condition, dict) or depth > MAX_DEPTH:
-        return set()
-    if "ref" in condition:
-        named = _conditions(definition_raw).get(_text(condition["ref"]))
-        return condition_field_names(named, definition_raw, depth + 1)
-    names: set[str] = set()
-    for key in ("all", "any"):
-        parts = condition.get(key)
-        for part in parts if isinstance(parts, list) else []:
-            names |= condition_field_names(part, definition_raw, depth + 1)
-    if "not" in condition:
-        names |= condition_field_names(condition["not"], definition_raw, depth + 1)
-    if isinstance(condition.get("field"), str):
-        names.add(condition["field"])
-    value = condition.get("value")
-    if isinstance(value, dict) and isinstance(value.get("field"), str):
-        names.add(value["field"])
-    return names
+    return fields_read(condition, _conditions(definition_raw))
 
 
 # ---------------------------------------------------------------------------
@@ -509,7 +470,9 @@ def _order_changed(before: list[Raw], after: list[Raw]) -> bool:
 
 def _type_name(kind: Any) -> str:
     """Return a field type in words."""
-    return TYPE_NAMES.get(kind, _text(kind)) if isinstance(kind, str) else "unknown type"
+    if not isinstance(kind, str):
+        return "unknown type"
+    return field_type(kind).words if known({"type": kind}) else _text(kind)
 
 
 def _added_detail(field: Raw, raw: Raw, group: Raw | None = None) -> str:
@@ -553,7 +516,7 @@ def _field_edits(
     details += _other_edits(before, after)
     changes = [Change("changed", "Field", where, detail) for detail in details]
     changes += _option_changes(before, after, where)
-    is_group = "repeating_group" in (before.get("type"), after.get("type"))
+    is_group = any(known(f) and field_type(f).is_group for f in (before, after))
     if is_group and groups is None:  # groups cannot nest, so look only one level down
         changes += _sub_field_changes(before, after, where, old, new)
     return changes
@@ -656,6 +619,10 @@ def _other_edits(before: Raw, after: Raw) -> list[str]:
         if before.get(key) != after.get(key):
             old_value, new_value = _plain(before.get(key)), _plain(after.get(key))
             details.append(f"{name} changed from {old_value} to {new_value}")
+    if before.get("from_account") != after.get("from_account"):
+        source = after.get("from_account")
+        details.append(f"Filled in from the account's {_text(source)}" if source
+                       else "No longer filled in from the account")
     if before.get("prefill") != after.get("prefill"):
         if not after.get("prefill"):
             details.append("No longer filled in from an earlier form")
@@ -704,6 +671,9 @@ def _one_option_changes(before: Raw, after: Raw, where: str) -> list[Change]:
                         after.get("hint"))
     if hint:
         changes.append(Change("changed", "Option", where, hint))
+    if bool(before.get("exclusive")) != bool(after.get("exclusive")):
+        now = "now chosen on its own" if after.get("exclusive") else "no longer chosen on its own"
+        changes.append(Change("changed", "Option", where, f"Option {_quote(_label(after))} {now}"))
     return changes
 
 

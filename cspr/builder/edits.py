@@ -7,19 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from cspr.exceptions import Refused
-from cspr.formengine.core_types import DATE_RULES, OPTION_TYPES
+from cspr.formengine.condition_walk import comparisons, fields_read
+from cspr.formengine.core_types import DATE_RULES
+from cspr.formengine.fieldtypes import INTRODUCTION_TYPE, field_type
 
 Doc = dict[str, Any]
 Field = dict[str, Any]
 
 NAME_MAX = 64
-# The keys the field settings page may change; anything else is kept as it was.
-SETTINGS = (
-    "label", "hint", "required", "error_name", "text", "validation",
-    "min_items", "max_items", "item_label", "item_label_plural",
-)
-
-
 def slug(text: str, pattern: str = "_", fallback: str = "question") -> str:
     """Turn a label into a lower-case name made of letters, digits and a separator."""
     words = re.findall(r"[a-z0-9]+", text.lower())
@@ -83,7 +78,7 @@ def page_of_field(doc: Doc, name: str) -> dict[str, Any]:
     raise Refused("That question is no longer in the form. Someone may have removed it.")
 
 
-def _move(items: list[Any], index: int, step: int) -> None:
+def move_item(items: list[Any], index: int, step: int) -> None:
     """Swap an item with its neighbour; refuse a move off either end."""
     target = index + step
     if step not in (-1, 1) or not 0 <= target < len(items):
@@ -91,7 +86,7 @@ def _move(items: list[Any], index: int, step: int) -> None:
     items[index], items[target] = items[target], items[index]
 
 
-def _clean_text(value: str | None) -> str:
+def clean_text(value: str | None) -> str:
     """Trim a typed value."""
     return (value or "").strip()
 
@@ -105,7 +100,7 @@ def new_form(form_id: str, title: str, description: str) -> Doc:
     doc["pages"] = [{
         "id": "introduction",
         "title": "Before you start",
-        "fields": [{"name": "introduction", "type": "guidance", "label": "About this form",
+        "fields": [{"name": "introduction", "type": INTRODUCTION_TYPE, "label": "About this form",
                     "text": intro}],
     }]
     return doc
@@ -120,10 +115,10 @@ def set_details(
     declaration_label: str,
 ) -> None:
     """Change the form's title, description, who may fill it in and its declaration."""
-    doc["title"] = _clean_text(title)
-    _set_or_drop(doc, "description", _clean_text(description))
-    _set_or_drop(doc, "audience", audience)
-    text, label = _clean_text(declaration_text), _clean_text(declaration_label)
+    doc["title"] = clean_text(title)
+    set_or_drop(doc, "description", clean_text(description))
+    set_or_drop(doc, "audience", audience)
+    text, label = clean_text(declaration_text), clean_text(declaration_label)
     if text or label:
         if not (text and label):
             raise Refused(
@@ -135,7 +130,7 @@ def set_details(
         doc.pop("declaration", None)
 
 
-def _set_or_drop(target: dict[str, Any], key: str, value: Any) -> None:
+def set_or_drop(target: dict[str, Any], key: str, value: Any) -> None:
     """Set a key, or remove it when the value is empty."""
     if value in (None, "", [], {}):
         target.pop(key, None)
@@ -143,17 +138,16 @@ def _set_or_drop(target: dict[str, Any], key: str, value: Any) -> None:
         target[key] = value
 
 
-def new_field(field_type: str, label: str, extra: dict[str, Any]) -> Field:
+def new_field(kind_name: str, label: str, extra: dict[str, Any]) -> Field:
     """Return a new field of a type, named from its label (add_field makes it unique)."""
-    field: Field = {"name": slug(label), "type": field_type, "label": label}
-    if field_type in OPTION_TYPES:
+    kind = field_type(kind_name)
+    field: Field = {"name": slug(label), "type": kind.name, "label": label}
+    if kind.has_options:
         field["options"] = options_from_lines(extra.get("options", ""))
-    if field_type == "guidance":
-        field["text"] = _clean_text(extra.get("text")) or label
-    if field_type == "repeating_group":
-        first = _clean_text(extra.get("first_question")) or "Details"
-        field["fields"] = [{"name": slug(first), "type": "short_text", "label": first}]
-        field["item_label"] = _clean_text(extra.get("item_label")) or "Item"
+    first = clean_text(extra.get("first_question")) or "Details"
+    given = {key: clean_text(value) for key, value in extra.items()}
+    field.update(kind.new_keys(label, {**given, "first_question": first,
+                                       "first_question_name": slug(first)}))
     return field
 
 
@@ -176,7 +170,7 @@ def options_from_lines(text: str) -> list[dict[str, str]]:
 def add_page(doc: Doc, title: str, first: Field, after: str | None = None) -> str:
     """Add a page holding its first question (after a page, or at the end); return its id."""
     page_id = unique(slug(title, "-", "page"), page_ids(doc), "-")
-    page = {"id": page_id, "title": _clean_text(title), "fields": [first]}
+    page = {"id": page_id, "title": clean_text(title), "fields": [first]}
     position = len(doc["pages"])
     if after:
         position = find_page(doc, after)[0] + 1
@@ -187,13 +181,13 @@ def add_page(doc: Doc, title: str, first: Field, after: str | None = None) -> st
 def edit_page(doc: Doc, page_id: str, title: str, description: str) -> None:
     """Change a page's title and description."""
     page = find_page(doc, page_id)[1]
-    page["title"] = _clean_text(title)
-    _set_or_drop(page, "description", _clean_text(description))
+    page["title"] = clean_text(title)
+    set_or_drop(page, "description", clean_text(description))
 
 
 def move_page(doc: Doc, page_id: str, step: int) -> None:
     """Move a page one place up (-1) or down (+1)."""
-    _move(doc["pages"], find_page(doc, page_id)[0], step)
+    move_item(doc["pages"], find_page(doc, page_id)[0], step)
 
 
 def remove_page(doc: Doc, page_id: str) -> None:
@@ -215,7 +209,7 @@ def add_field(doc: Doc, page_id: str, field: Field, group: str | None = None) ->
     """Add a field at the end of a page, or of a repeating group; return its path."""
     if group:
         holder = find_field(doc, group)[2]
-        if holder["type"] != "repeating_group":
+        if not field_type(holder).is_group:
             raise Refused("Questions can only be added inside a repeating group.")
         field["name"] = unique(field["name"], {f["name"] for f in holder["fields"]})
         holder["fields"].append(field)
@@ -228,13 +222,10 @@ def add_field(doc: Doc, page_id: str, field: Field, group: str | None = None) ->
 def update_field(doc: Doc, path: str, settings: dict[str, Any]) -> None:
     """Apply the settings page's values to a field; empty values remove a setting."""
     field = find_field(doc, path)[2]
-    for key in SETTINGS:
-        if key in settings:
-            value = settings[key]
-            if key == "required":
-                _set_or_drop(field, key, True if value else None)
-            else:
-                _set_or_drop(field, key, value)
+    for key, value in settings.items():
+        if key in ("name", "type"):
+            continue  # renaming has its own edit; a question keeps its type
+        set_or_drop(field, key, (True if value else None) if key == "required" else value)
 
 
 def rename_field(doc: Doc, path: str, new_name: str) -> str:
@@ -264,7 +255,7 @@ def rename_field(doc: Doc, path: str, new_name: str) -> str:
 def move_field(doc: Doc, path: str, step: int) -> None:
     """Move a field one place up or down within its page or group."""
     holder, index, _ = find_field(doc, path)
-    _move(holder, index, step)
+    move_item(holder, index, step)
 
 
 def move_field_to(doc: Doc, path: str, position: int) -> None:
@@ -314,7 +305,7 @@ def references(doc: Doc, group: str | None = None) -> list[tuple[tuple[str, str]
     """List ((page id, field path or ''), field name used) for each condition and date rule."""
     found: list[tuple[tuple[str, str], str]] = []
     for page in doc["pages"]:
-        for name in _names_in(page.get("show_if")):
+        for name in fields_read(page.get("show_if")):
             found.append(((page["id"], ""), name))
         for field in page["fields"]:
             for path, item in _with_subs(field):
@@ -322,14 +313,14 @@ def references(doc: Doc, group: str | None = None) -> list[tuple[tuple[str, str]
                 if in_group and group is not None and path.split(".")[0] != group:
                     continue
                 for key in ("show_if", "required_if"):
-                    for name in _names_in(item.get(key)):
+                    for name in fields_read(item.get(key)):
                         found.append(((page["id"], path), name))
                 for key in DATE_RULES:
                     rule = item.get("validation", {}).get(key)
                     if isinstance(rule, str) and not rule[:1].isdigit():
                         found.append(((page["id"], path), rule))
     for condition_name, condition in doc.get("conditions", {}).items():
-        for name in _names_in(condition):
+        for name in fields_read(condition):
             found.append((("", f"condition:{condition_name}"), name))
     return found
 
@@ -354,43 +345,20 @@ def _with_subs(field: Field) -> Iterator[tuple[str, Field]]:
         yield f"{field['name']}.{sub['name']}", sub
 
 
-def _names_in(condition: Any) -> set[str]:
-    """Return the field names a condition compares (not following named conditions)."""
-    names: set[str] = set()
-    for node in _walk(condition):
-        if isinstance(node.get("field"), str):
-            names.add(node["field"])
-        value = node.get("value")
-        if isinstance(value, dict) and isinstance(value.get("field"), str):
-            names.add(value["field"])
-    return names
-
-
-def _walk(condition: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    """Yield every comparison node inside a condition."""
-    if not isinstance(condition, dict) or depth > 20:
-        return
-    yield condition
-    for key in ("all", "any"):
-        for part in condition.get(key, []) if isinstance(condition.get(key), list) else []:
-            yield from _walk(part, depth + 1)
-    yield from _walk(condition.get("not"), depth + 1)
-
-
 def _conditions_and_rules(doc: Doc, group: str | None) -> Iterator[dict[str, Any]]:
     """Yield the comparison nodes that may name a field in scope (a group's, or top level)."""
     for page in doc["pages"]:
         if group is None:
-            yield from _walk(page.get("show_if"))
+            yield from comparisons(page.get("show_if"))
         for field in page["fields"]:
             for path, item in _with_subs(field):
                 if group is not None and not path.startswith(f"{group}."):
                     continue
                 for key in ("show_if", "required_if"):
-                    yield from _walk(item.get(key))
+                    yield from comparisons(item.get(key))
     if group is None:
         for condition in doc.get("conditions", {}).values():
-            yield from _walk(condition)
+            yield from comparisons(condition)
 
 
 def _date_rules(doc: Doc, group: str | None) -> Iterator[dict[str, Any]]:
@@ -402,58 +370,6 @@ def _date_rules(doc: Doc, group: str | None) -> Iterator[dict[str, Any]]:
                     continue
                 if isinstance(item.get("validation"), dict):
                     yield item["validation"]
-
-
-def add_option(doc: Doc, path: str, label: str, value: str, hint: str) -> None:
-    """Add an option to a radios, checkboxes or select question."""
-    field = _option_field(doc, path)
-    taken = {option["value"] for option in field["options"]}
-    value = _clean_text(value) or unique(slug(label, "_", "option"), taken)
-    if value in taken:
-        raise Refused(f"Another option already has the value '{value}'", "value")
-    option = {"value": value, "label": _clean_text(label)}
-    _set_or_drop(option, "hint", _clean_text(hint))
-    field["options"].append(option)
-
-
-def edit_option(doc: Doc, path: str, index: int, label: str, hint: str) -> None:
-    """Change an option's label and hint (its stored value stays, so answers keep meaning)."""
-    option = _option(doc, path, index)
-    option["label"] = _clean_text(label)
-    _set_or_drop(option, "hint", _clean_text(hint))
-
-
-def move_option(doc: Doc, path: str, index: int, step: int) -> None:
-    """Move an option one place up or down."""
-    field = _option_field(doc, path)
-    _option(doc, path, index)
-    _move(field["options"], index, step)
-
-
-def remove_option(doc: Doc, path: str, index: int) -> None:
-    """Remove an option, keeping at least one."""
-    field = _option_field(doc, path)
-    _option(doc, path, index)
-    if len(field["options"]) == 1:
-        raise Refused("A question with choices needs at least one option.")
-    del field["options"][index]
-
-
-def _option_field(doc: Doc, path: str) -> Field:
-    """Return a field that has options, or refuse."""
-    field = find_field(doc, path)[2]
-    if field["type"] not in OPTION_TYPES:
-        raise Refused("Only radios, checkboxes and select questions have options.")
-    return field
-
-
-def _option(doc: Doc, path: str, index: int) -> dict[str, Any]:
-    """Return one option of a field, or refuse if it has gone."""
-    options = _option_field(doc, path)["options"]
-    if not 0 <= index < len(options):
-        raise Refused("That option is no longer in the question. Someone may have removed it.")
-    option: dict[str, Any] = options[index]
-    return option
 
 
 def set_condition(doc: Doc, target: str, kind: str, condition: dict[str, Any] | None) -> None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
-from cspr.builder.diff import condition_field_names, describe_condition
+from cspr.builder.diff import describe_condition
+from cspr.formengine.condition_walk import fields_read
 
 __all__ = ["FlowMap", "flow_map"]
 
@@ -163,7 +164,8 @@ def _reads_pages(page: Raw, number: int, pages: list[Raw], raw: Raw) -> list[dic
     numbers = _page_numbers(pages)
     used: set[int] = set()
     for condition in _read_conditions(page):
-        for name in condition_field_names(condition, raw):
+        named = raw.get("conditions")
+        for name in fields_read(condition, named if isinstance(named, dict) else None):
             if numbers.get(name, number) < number:
                 used.add(numbers[name])
     return [{"number": n, "title": _page_title(pages[n - 1])} for n in sorted(used)]

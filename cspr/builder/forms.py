@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -23,27 +25,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 from cspr.auth.roles import AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER, ROLES
-from cspr.formengine.core_types import FIELD_TYPES
+from cspr.formengine.fieldtypes import registered
+from cspr.formengine.fieldtypes.managed_choice import LISTS
 
-TYPE_LABELS = {
-    "short_text": "Short text",
-    "long_text": "Long text (a paragraph or more)",
-    "integer": "Whole number",
-    "decimal": "Number with decimals",
-    "email": "Email address",
-    "uk_phone": "UK telephone number",
-    "date": "Date",
-    "yes_no": "Yes or no",
-    "radios": "One choice from a list (radios)",
-    "checkboxes": "Any number of choices from a list (checkboxes)",
-    "select": "One choice from a drop-down list",
-    "person_name": "Person's name (given names and family name)",
-    "uk_address": "UK address",
-    "file": "File upload",
-    "repeating_group": "Repeating group (questions asked once per item, like each child)",
-    "guidance": "Guidance text (no answer)",
-    "declaration": "Declaration (a box to tick)",
-}
 AUDIENCE = [(role, ROLES[role]) for role in (AGENCY_USER, BUSINESS_UNIT, PARTNER, CHAIR)]
 _TEXT = 5000
 
@@ -111,7 +95,7 @@ class NewFieldForm(RevisionForm):
 
     field_type = SelectField(
         "Type of question",
-        choices=[(kind, TYPE_LABELS[kind]) for kind in FIELD_TYPES],
+        choices=[],
         widget=GovSelect(),
     )
     label = _text("Question", "Enter the question", "For example, What is the child's name?")
@@ -128,6 +112,12 @@ class NewFieldForm(RevisionForm):
     item_label = _text(
         "What each item is called", hint="Only for repeating groups, for example Child."
     )
+
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Offer every registered field type."""
+        super().__init__(*args, **kwargs)
+        self.field_type.choices = [(kind.name, kind.label) for kind in registered()]
 
 
 class NewPageForm(NewFieldForm):
@@ -168,6 +158,14 @@ class FieldForm(RevisionForm):
         hint="Extensions separated by commas, like .pdf, .docx. Leave blank for documents and "
         "pictures.",
     )
+    list = SelectField(  # noqa: A003 - the definition key is "list"
+        "Which list the answer comes from",
+        choices=[(kept.name, kept.title) for kept in LISTS.values()],
+        widget=GovSelect(), validate_choice=False,  # the question's type checks it
+    )
+    allow_other = BooleanField(
+        "People may type a name that is not in the list", widget=GovCheckboxInput()
+    )
     min_items = _text("Fewest items", hint="Leave blank for none.")
     max_items = _text("Most items", hint="Leave blank for no limit (up to 1000).")
     item_label = _text("What each item is called", hint="For example, Child.")
@@ -183,6 +181,11 @@ class OptionForm(RevisionForm):
         hint="Leave blank to make one from the text. Exports and conditions use it.",
     )
     hint = _text("Hint", hint="Optional words under the option.")
+    exclusive = BooleanField(
+        "Chosen on its own, like 'None of these'",
+        description="Ticking it clears the other boxes, and it cannot be sent with them.",
+        widget=GovCheckboxInput(),
+    )
 
 
 class ConditionForm(RevisionForm):

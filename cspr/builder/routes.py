@@ -12,7 +12,6 @@ from flask.typing import ResponseReturnValue
 from cspr.auth.roles import ADMIN, current_user
 from cspr.builder import diff, edits, flowmap, operations
 from cspr.builder.forms import (
-    TYPE_LABELS,
     DetailsForm,
     ImportForm,
     JsonForm,
@@ -135,7 +134,6 @@ def overview(form_id: str) -> ResponseReturnValue:
         title=current.title,
         current=current,
         doc=current.definition,
-        type_labels=TYPE_LABELS,
         describe=conditions_text(current.definition),
     )
 

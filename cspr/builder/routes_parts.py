@@ -7,10 +7,8 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from cspr.builder import conditions, edits, operations, settings
+from cspr.builder import edits, operations, option_edits, settings
 from cspr.builder.forms import (
-    TYPE_LABELS,
-    ConditionForm,
     FieldForm,
     NewFieldForm,
     NewPageForm,
@@ -28,7 +26,7 @@ from cspr.builder.routes import (
     working,
 )
 from cspr.exceptions import Refused
-from cspr.formengine.core_types import OPTION_TYPES
+from cspr.formengine.fieldtypes import DEFAULT_TYPE, field_type
 from cspr.forms_support import attach_error
 
 STEPS = {"up": -1, "down": 1}
@@ -58,7 +56,7 @@ def _step() -> int:
     return step
 
 
-def _button(form_id: str, action: str, edit: Any, details: dict[str, Any], anchor: str,
+def posted_change(form_id: str, action: str, edit: Any, details: dict[str, Any], anchor: str,
             done: str) -> ResponseReturnValue:
     """Run a change posted by a button, then go back to the overview."""
     if RevisionForm().validate_on_submit():
@@ -74,7 +72,7 @@ def _button(form_id: str, action: str, edit: Any, details: dict[str, Any], ancho
 def _new_field(form: NewFieldForm) -> dict[str, Any]:
     """Build the question an add-question page describes."""
     return edits.new_field(
-        form.field_type.data or "short_text", (form.label.data or "").strip(), {
+        form.field_type.data or DEFAULT_TYPE, (form.label.data or "").strip(), {
             "options": form.options.data or "", "text": form.text.data or "",
             "first_question": form.first_question.data or "",
             "item_label": form.item_label.data or "",
@@ -132,7 +130,7 @@ def move_page(form_id: str, page_id: str) -> ResponseReturnValue:
     """Move a page up or down."""
     _page(working(form_id).definition, page_id)
     step = _step()
-    return _button(form_id, "move page", lambda d: edits.move_page(d, page_id, step),
+    return posted_change(form_id, "move page", lambda d: edits.move_page(d, page_id, step),
                    {"page": page_id, "step": step}, f"page-{page_id}", "The page has been moved.")
 
 
@@ -142,7 +140,7 @@ def remove_page(form_id: str, page_id: str) -> ResponseReturnValue:
     current = working(form_id)
     page = _page(current.definition, page_id)
     if request.method == "POST":
-        return _button(form_id, "remove page", lambda d: edits.remove_page(d, page_id),
+        return posted_change(form_id, "remove page", lambda d: edits.remove_page(d, page_id),
                        {"page": page_id, "title": page["title"]}, "pages",
                        "The page has been removed from the working copy.")
     used = {f["name"]: operations.answered(form_id, f["name"]) for f in page["fields"]}
@@ -157,12 +155,11 @@ def new_field(form_id: str, page_id: str = "", group: str = "") -> ResponseRetur
     """Add a question to a page, or to a repeating group."""
     current = working(form_id)
     holder = _field(current.definition, group) if group else _page(current.definition, page_id)
-    if group and holder["type"] != "repeating_group":
+    if group and not field_type(holder).is_group:
         abort(404)
     form = NewFieldForm(data={"revision": current.revision})
     if group:
-        form.field_type.choices = [c for c in form.field_type.choices
-                                   if c[0] not in ("repeating_group", "file")]
+        form.field_type.choices = [c for c in form.field_type.choices if field_type(c[0]).in_groups]
     if form.validate_on_submit():
         try:
             field = _new_field(form)
@@ -207,7 +204,7 @@ def edit_field(form_id: str, path: str) -> ResponseReturnValue:
     return render_template(
         "builder/field.html", title="Edit question", current=current, field=field, path=path,
         form=form, shown=settings.shown_settings(field["type"]),
-        type_label=TYPE_LABELS[field["type"]], options=field["type"] in OPTION_TYPES,
+        type_label=field_type(field).label, options=field_type(field).has_options,
         describe=conditions_text(doc), in_group="." in path,
     )
 
@@ -245,7 +242,7 @@ def move_field(form_id: str, path: str) -> ResponseReturnValue:
     """Move a question up or down within its page or group."""
     _field(working(form_id).definition, path)
     step = _step()
-    return _button(form_id, "move question", lambda d: edits.move_field(d, path, step),
+    return posted_change(form_id, "move question", lambda d: edits.move_field(d, path, step),
                    {"question": path, "step": step}, f"field-{path}",
                    "The question has been moved.")
 
@@ -258,7 +255,7 @@ def position_field(form_id: str, path: str) -> ResponseReturnValue:
     if not value.isdecimal() or len(value) > 6:
         abort(400)
     position = int(value)
-    return _button(form_id, "move question", lambda d: edits.move_field_to(d, path, position),
+    return posted_change(form_id, "move question", lambda d: edits.move_field_to(d, path, position),
                    {"question": path, "position": position}, f"field-{path}",
                    "The question has been moved.")
 
@@ -269,7 +266,7 @@ def remove_field(form_id: str, path: str) -> ResponseReturnValue:
     current = working(form_id)
     field = _field(current.definition, path)
     if request.method == "POST":
-        return _button(form_id, "remove question", lambda d: edits.remove_field(d, path),
+        return posted_change(form_id, "remove question", lambda d: edits.remove_field(d, path),
                        {"question": path, "label": field["label"]}, "pages",
                        "The question has been removed from the working copy.")
     return render_template("builder/remove.html", title="Remove this question", current=current,
@@ -282,15 +279,16 @@ def options(form_id: str, path: str) -> ResponseReturnValue:
     """List a question's options, with buttons to reorder or remove them, and add one."""
     current = working(form_id)
     field = _field(current.definition, path)
-    if field["type"] not in OPTION_TYPES:
+    if not field_type(field).has_options:
         abort(404)
     form = OptionForm(data={"revision": current.revision})
     if form.validate_on_submit():
         try:
             operations.change(
                 actor(), form_id, revision(), "add option",
-                lambda d: edits.add_option(d, path, form.label.data or "",
-                                           form.value.data or "", form.hint.data or ""),
+                lambda d: option_edits.add_option(d, path, form.label.data or "",
+                                           form.value.data or "", form.hint.data or "",
+                                           bool(form.exclusive.data)),
                 {"question": path, "label": form.label.data},
             )
         except Refused as refused:
@@ -307,7 +305,7 @@ def edit_option(form_id: str, path: str, index: int) -> ResponseReturnValue:
     """Change one option's text and hint."""
     current = working(form_id)
     field = _field(current.definition, path)
-    if field["type"] not in OPTION_TYPES or index >= len(field["options"]):
+    if not field_type(field).has_options or index >= len(field["options"]):
         abort(404)
     option = field["options"][index]
     form = OptionForm(data={**option, "revision": current.revision})
@@ -315,8 +313,8 @@ def edit_option(form_id: str, path: str, index: int) -> ResponseReturnValue:
         try:
             operations.change(
                 actor(), form_id, revision(), "edit option",
-                lambda d: edits.edit_option(d, path, index, form.label.data or "",
-                                            form.hint.data or ""),
+                lambda d: option_edits.edit_option(d, path, index, form.label.data or "",
+                                            form.hint.data or "", bool(form.exclusive.data)),
                 {"question": path, "option": option["value"]},
             )
         except Refused as refused:
@@ -334,10 +332,10 @@ def change_option(form_id: str, path: str, index: int, verb: str) -> ResponseRet
     _field(working(form_id).definition, path)
     if verb == "move":
         step = _step()
-        edit = lambda d: edits.move_option(d, path, index, step)  # noqa: E731
+        edit = lambda d: option_edits.move_option(d, path, index, step)  # noqa: E731
         done = "The option has been moved."
     elif verb == "remove":
-        edit = lambda d: edits.remove_option(d, path, index)  # noqa: E731
+        edit = lambda d: option_edits.remove_option(d, path, index)  # noqa: E731
         done = "The option has been removed."
     else:
         abort(404)
@@ -350,85 +348,3 @@ def change_option(form_id: str, path: str, index: int, verb: str) -> ResponseRet
         else:
             flash(done, "success")
     return redirect(url_for("builder.options", form_id=form_id, path=path))
-
-
-@bp.route("/<form_id>/conditions/<target>/<kind>", methods=["GET", "POST"])
-def condition(form_id: str, target: str, kind: str) -> ResponseReturnValue:
-    """Build a condition from dropdowns: pick a question, then a comparison and a value."""
-    current = working(form_id)
-    doc = current.definition
-    if kind not in ("show_if", "required_if") or (target.startswith("page:") and
-                                                  kind != "show_if"):
-        abort(404)
-    try:
-        existing = conditions.current(doc, target, kind)
-        choices = conditions.candidates(doc, target)
-    except Refused:
-        abort(404)
-    picked = request.values.get("field") or (
-        existing.get("field") if conditions.is_simple(existing) else "")
-    chosen = next((f for f in choices if f["name"] == picked), None)
-    form = ConditionForm(data={"revision": current.revision, "field": picked,
-                               "op": (existing or {}).get("op", ""),
-                               "value": _value_text(existing) if chosen else ""})
-    form.field.choices = [("", "Choose a question")] + [(f["name"], f["label"]) for f in choices]
-    form.op.choices = conditions.ops_for(chosen) if chosen else []
-    if request.method == "POST" and request.form.get("step") == "save" and chosen:
-        if form.validate_on_submit():
-            try:
-                built = conditions.build(chosen, form.op.data or "",
-                                         request.form.getlist("value"))
-                operations.change(actor(), form_id, revision(), "set condition",
-                                  lambda d: edits.set_condition(d, target, kind, built),
-                                  {"target": target, "kind": kind, "condition": built})
-            except Refused as refused:
-                attach_error(form, refused, "value")
-            else:
-                flash("The condition has been saved.", "success")
-                return redirect(overview_url(form_id))
-    elif request.method == "POST" and request.form.get("step") == "clear":
-        return _button(form_id, "clear condition",
-                       lambda d: edits.set_condition(d, target, kind, None),
-                       {"target": target, "kind": kind}, "pages", "The condition has been removed.")
-    return render_template(
-        "builder/condition.html", title="Set a condition", current=current, form=form,
-        target=target, kind=kind, chosen=chosen, existing=existing,
-        simple=existing is None or conditions.is_simple(existing),
-        value_choices=conditions.value_choices(chosen) if chosen else [],
-        value_items=_value_items(chosen, existing),
-        target_label=_target_label(doc, target), describe=conditions_text(doc),
-    )
-
-
-def _value_items(chosen: dict[str, Any] | None, existing: Any) -> list[dict[str, Any]]:
-    """Return the options a value may take, ticked where the condition has them now."""
-    if chosen is None:
-        return []
-    picked = _picked(existing)
-    return [{"value": value, "text": text, "checked": value in picked}
-            for value, text in conditions.value_choices(chosen)]
-
-
-def _value_text(existing: Any) -> str:
-    """Return a simple condition's value as the text box shows it."""
-    if not conditions.is_simple(existing):
-        return ""
-    value = existing.get("value")
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def _picked(existing: Any) -> list[str]:
-    """Return the values ticked or chosen in a simple condition."""
-    text = _value_text(existing)
-    return [part.strip() for part in text.split(",")] if text else []
-
-
-def _target_label(doc: dict[str, Any], target: str) -> str:
-    """Name what a condition belongs to."""
-    if target.startswith("page:"):
-        return f"the page '{edits.find_page(doc, target[5:])[1]['title']}'"
-    return f"the question '{edits.find_field(doc, target)[2]['label']}'"

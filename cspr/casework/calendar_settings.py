@@ -46,21 +46,6 @@ def read_date(day: str, month: str, year: str, name: str, field: str) -> date:
     return check_year(when, name, field)
 
 
-def read_iso_date(text: str, name: str, field: str) -> date:
-    """Read a date written like 2026-12-24, or raise Refused."""
-    try:
-        when = date.fromisoformat(text.strip())
-    except ValueError:
-        raise Refused(
-            f"{name.capitalize()} must be a real date written like 2026-12-24", field=field
-        ) from None
-    if len(text.strip()) != 10:
-        raise Refused(
-            f"{name.capitalize()} must be a real date written like 2026-12-24", field=field
-        )
-    return check_year(when, name, field)
-
-
 def check_year(when: date, name: str, field: str) -> date:
     """Refuse dates outside the years the clock is asked about."""
     if not FIRST_YEAR <= when.year <= LAST_YEAR:

@@ -18,11 +18,11 @@ from cspr.casework.catalog import DECISIONS, choice_label
 from cspr.documents.pseudonyms import KINDS, Redactor
 from cspr.documents.sandbox import map_strings
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 from cspr.formengine.summary import display
 from cspr.timeutil import UK
 
 WITHHELD = "[withheld]"
-WITHHELD_TYPES = {"uk_address", "email", "uk_phone"}
 _BIRTH_DATE = re.compile(r"(^|_)(date_of_birth|dob)$")
 ROLE_TITLES = {
     BUSINESS_UNIT: "Partnership business unit",
@@ -74,7 +74,7 @@ def uk_day(moment: str | None) -> str:
 
 
 def person(value: Any) -> str:
-    """Return a person_name answer as one string."""
+    """Return a person's name answer as one string."""
     if not isinstance(value, dict):
         return ""
     return " ".join(str(value.get(p) or "").strip() for p in ("given_names", "family_name")).strip()
@@ -87,12 +87,12 @@ def _answered(value: Any) -> bool:
 
 def _withheld(field: dict[str, Any]) -> bool:
     """Say whether a field identifies someone and is withheld when anonymising."""
-    return field["type"] in WITHHELD_TYPES or bool(_BIRTH_DATE.search(field["name"]))
+    return field_type(field).withheld or bool(_BIRTH_DATE.search(field["name"]))
 
 
 def _name_whole(field: dict[str, Any], value: Any, anonymised: bool) -> Any:
     """Keep a name answer in one piece when anonymising, so the redactor sees the full name."""
-    if anonymised and field["type"] == "person_name" and isinstance(value, dict):
+    if anonymised and field_type(field).names_person and isinstance(value, dict):
         return {"given_names": person(value), "family_name": ""}
     return value
 
@@ -103,10 +103,10 @@ def form_view(sent: dict[str, Any], definition: FormDefinition, anonymised: bool
     text: dict[str, Any] = {}
     for field in definition.all_fields():
         name, value = field["name"], sent["answers"].get(field["name"])
-        if field["type"] == "guidance" or not _answered(value):
+        if not field_type(field).answered or not _answered(value):
             continue
-        if field["type"] == "repeating_group" and isinstance(value, list):
-            subs = [s for s in field.get("fields", []) if s["type"] != "guidance"]
+        if field_type(field).is_group and isinstance(value, list):
+            subs = [s for s in field.get("fields", []) if field_type(s).answered]
             answers[name], text[name] = [], []
             for item in value:
                 raw, shown = {}, {}
@@ -153,12 +153,12 @@ def found_names(
         for field in definition.all_fields():
             value = sent["answers"].get(field["name"])
             pairs = [(field, value)]
-            if field["type"] == "repeating_group" and isinstance(value, list):
+            if field_type(field).is_group and isinstance(value, list):
                 pairs = [
                     (s, item.get(s["name"])) for item in value for s in field.get("fields", [])
                 ]
             for one, answer in pairs:
-                if one["type"] == "person_name":
+                if field_type(one).names_person:
                     label = "Another child" if "child" in one["name"] else "Professional"
                     note(person(answer), AUTO_LABELS.get(one["name"], label))
     for given in (case.get("signoffs") or {}).values():

@@ -10,6 +10,7 @@ from cspr.casework.catalog import FACTS
 from cspr.documents.context import KEY_DATES
 from cspr.documents.sandbox import SAFE_METHODS
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 
 LIST = "[]"
 FORM_PARTS = {
@@ -121,16 +122,14 @@ def _add_form_fields(node: dict[str, Any], definition: FormDefinition) -> None:
     for part in ("answers", "text"):
         holder = _add(node, [part])
         for field in definition.all_fields():
-            if field["type"] == "guidance":
+            if not field_type(field).answered:
                 continue
             target = _add(holder, [field["name"]])
             for sub in field.get("fields", []):
                 _add(target, [LIST, sub["name"]])
-            if field["type"] == "person_name" and part == "answers":
-                _add(target, ["given_names"]), _add(target, ["family_name"])
-            if field["type"] == "uk_address" and part == "answers":
-                for line in ("line1", "line2", "town", "county", "postcode"):
-                    _add(target, [line])
+            if part == "answers":
+                for piece in field_type(field).parts:
+                    _add(target, [piece])
 
 
 def known_tree(definitions: Iterable[FormDefinition]) -> dict[str, Any]:
@@ -240,7 +239,7 @@ def form_rows(definition: FormDefinition, sample: dict[str, Any]) -> list[dict[s
         for part, meaning in FORM_PARTS.items()
     ]  # fmt: skip
     for field in definition.all_fields():
-        if field["type"] == "guidance":
+        if not field_type(field).answered:
             continue
         base = f"forms.{definition.id}"
         rows.append(

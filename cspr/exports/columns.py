@@ -8,19 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from cspr.formengine import registry
-from cspr.formengine.core_types import ADDRESS_PARTS, parse_iso_date
+from cspr.formengine.core_types import parse_iso_date
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type, known
 from cspr.storage import get_store
 from cspr.timeutil import UK
 
-SKIPPED_TYPES = frozenset({"guidance", "declaration"})
-# Sensible widths (in Excel's character units) by the kind of answer a column holds.
-WIDTHS = {
-    "date": 13.0, "yes_no": 8.0, "integer": 10.0, "decimal": 10.0, "radios": 28.0,
-    "select": 28.0, "checkboxes": 40.0, "person_name": 24.0, "uk_address": 40.0,
-    "email": 30.0, "uk_phone": 16.0, "file": 30.0, "short_text": 30.0, "long_text": 60.0,
-    "repeating_group": 12.0,
-}  # fmt: skip
 MIN_WIDTH, MAX_WIDTH = 8.0, 60.0
 
 Field = dict[str, Any]
@@ -37,7 +30,8 @@ class Column:
     @property
     def width(self) -> float:
         """Return a width that fits the kind of answer and most of the heading."""
-        wanted = max(WIDTHS.get(self.kind, 20.0), min(len(self.label), 40) * 0.9)
+        kind = field_type(self.kind) if known({"type": self.kind}) else None
+        wanted = max(kind.export_width if kind else 20.0, min(len(self.label), 40) * 0.9)
         return max(MIN_WIDTH, min(MAX_WIDTH, wanted))
 
 
@@ -80,7 +74,7 @@ def _union(field_lists: Iterable[list[Field]]) -> list[Column]:
     columns: dict[str, Column] = {}
     for fields in field_lists:
         for item in fields:
-            if item["type"] not in SKIPPED_TYPES and item["name"] not in columns:
+            if field_type(item).exported and item["name"] not in columns:
                 label = item.get("label") or item["name"]
                 columns[item["name"]] = Column(item["name"], label, item["type"])
     return list(columns.values())
@@ -95,48 +89,25 @@ def form_columns(form_id: str) -> FormColumns | None:
     columns = _union(d.all_fields() for d in newest_first)
     groups = []
     for column in columns:
-        if column.kind == "repeating_group":
+        if field_type(column.kind).is_group:
             subs = _union(
                 list(d.field(column.name).get("fields", []))
                 for d in newest_first
-                if d.has_field(column.name) and d.field(column.name)["type"] == "repeating_group"
+                if d.has_field(column.name) and field_type(d.field(column.name)).is_group
             )
             groups.append(GroupColumns(column.name, column.label, subs))
     return FormColumns(form_id, newest_first[0].title, versions, columns, groups)
-
-
-def _labels(item: Field) -> dict[str, str]:
-    """Map a field's option values to their labels."""
-    return {str(o["value"]): str(o["label"]) for o in item.get("options", [])}
 
 
 def cell_value(item: Field | None, value: Any) -> Any:
     """Turn one stored answer into a typed cell value: text, number, date or None."""
     if value is None or value == "" or value == [] or value == {}:
         return None
-    kind = item["type"] if item else ""
-    if kind == "date":
-        return parse_iso_date(value) or str(value)
-    if kind in ("yes_no", "declaration") or isinstance(value, bool):
-        return "Yes" if value is True else "No"
-    if kind in ("integer", "decimal") and isinstance(value, int | float):
-        return value
-    if kind in ("radios", "select") and item is not None:
-        return _labels(item).get(str(value), str(value))
-    if kind == "checkboxes" and item is not None and isinstance(value, list):
-        labels = _labels(item)
-        return "; ".join(labels.get(str(v), str(v)) for v in value)
-    if kind == "person_name" and isinstance(value, dict):
-        return " ".join(str(value.get(p, "")) for p in ("given_names", "family_name")).strip()
-    if kind == "uk_address" and isinstance(value, dict):
-        return ", ".join(str(value[p]) for p in ADDRESS_PARTS if value.get(p))
-    if kind == "file" and isinstance(value, dict):
-        return str(value.get("filename", "file"))
-    if kind == "repeating_group" and isinstance(value, list):
-        return len(value)
-    if isinstance(value, int | float | str):
-        return value
-    return str(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if item is None:  # a version without this question: show what was stored
+        return value if isinstance(value, int | float | str) else str(value)
+    return field_type(item).cell(item, value)
 
 
 def uk_time(moment: str | None) -> datetime | None:

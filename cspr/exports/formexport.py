@@ -15,6 +15,7 @@ from cspr.auth.agencies import agency_names
 from cspr.casework import cases
 from cspr.exports.columns import FormColumns, GroupColumns, cell_value, form_columns, uk_time
 from cspr.exports.xlsx_stream import StreamingWorkbook
+from cspr.formengine.fieldtypes import field_type
 from cspr.formengine.operations import SUBMISSIONS, can_see
 from cspr.storage import NotFound, get_store
 
@@ -165,7 +166,7 @@ def write_xlsx(
 
 def _main_heading(label: str, kind: str) -> str:
     """Head a group's count column so that it is not mistaken for the items."""
-    return f"{label} (number of items)" if kind == "repeating_group" else label
+    return f"{label} (number of items)" if field_type(kind).is_group else label
 
 
 # --- CSV ---------------------------------------------------------------------------------

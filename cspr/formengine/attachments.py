@@ -10,8 +10,13 @@ from typing import Any
 
 from werkzeug.datastructures import FileStorage
 
-from cspr.formengine import messages
-from cspr.formengine.core_types import accepted_extensions, max_size_bytes
+from cspr.formengine.fieldtypes.upload import (
+    accepted_extensions,
+    file_empty_message,
+    file_size_message,
+    file_type_message,
+    max_size_bytes,
+)
 from cspr.storage import get_store, transactional
 from cspr.storage.fsutil import atomic_write, make_private_dir
 
@@ -54,20 +59,20 @@ def check_upload(field: dict[str, Any], upload: FileStorage) -> tuple[bytes | No
     limit = max_size_bytes(field)
     content = upload.stream.read(limit + 1)
     if len(content) > limit:
-        return None, messages.file_size_message(field)
+        return None, file_size_message(field)
     if not content:
-        return None, messages.file_empty_message()
+        return None, file_empty_message()
     extension = Path(safe_filename(upload.filename or "")).suffix.lower()
     if extension not in [e.lower() for e in accepted_extensions(field)]:
-        return None, messages.file_type_message(field)
+        return None, file_type_message(field)
     signatures = SIGNATURES.get(extension)
     if signatures and not content.startswith(signatures):
-        return None, messages.file_type_message(field)
+        return None, file_type_message(field)
     if extension in {".txt", ".csv"}:
         try:
             content.decode("utf-8")
         except UnicodeDecodeError:
-            return None, messages.file_type_message(field)
+            return None, file_type_message(field)
     return content, None
 
 

@@ -17,6 +17,7 @@ from cspr.formengine.core_types import (
     text_contains,
 )
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 from cspr.timeutil import uk_today
 
 Field = Mapping[str, Any]
@@ -171,7 +172,7 @@ def prune(
     current = {
         name: [dict(item) if isinstance(item, Mapping) else item for item in value]
         if isinstance(value, list) and definition.has_field(name)
-        and definition.field(name)["type"] == "repeating_group" else value
+        and field_type(definition.field(name)).is_group else value
         for name, value in answers.items()
     }
     # Dropping one answer can hide another field, so repeat until nothing changes. Answers are
@@ -187,7 +188,7 @@ def prune(
                 if not (page_shown and _shown(field, current, definition, day)):
                     del current[name]
                     changed = True
-                elif field["type"] == "repeating_group" and isinstance(current[name], list):
+                elif field_type(field).is_group and isinstance(current[name], list):
                     changed |= _prune_items(field, current, definition, day)
         if not changed:
             return current

@@ -6,18 +6,10 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from cspr.formengine.core_errors import json_path, quoted
-from cspr.formengine.core_types import (
-    DATE_PATTERN,
-    DATE_RULES,
-    MAX_CONDITION_DEPTH,
-    NUMBER_TYPES,
-    OP_FIELD_TYPES,
-    OPTION_TYPES,
-    is_number,
-    matches,
-    parse_iso_date,
-)
+from cspr.formengine.condition_walk import fields_read, refs
+from cspr.formengine.core_errors import json_path
+from cspr.formengine.core_types import MAX_CONDITION_DEPTH
+from cspr.formengine.fieldtypes import field_type
 
 Path = list[str | int]
 MAX_DEPTH = MAX_CONDITION_DEPTH
@@ -45,6 +37,17 @@ class _Scope:
                 if sub["name"] == name:
                     return sub
         return self.top.get(name)
+
+    def same_type_problems(self, name: str, field: dict[str, Any], group: Any) -> list[str]:
+        """Check that a rule or comparison names another field of the field's own type."""
+        target = self.resolve(name, group)
+        if target is None:
+            return [f"There is no field called '{name}'"]
+        if target is field:
+            return [f"A {field_type(field).words} cannot be compared with itself"]
+        if target["type"] != field["type"]:
+            return [f"'{name}' is a {target['type']} field, not a {field['type']} field"]
+        return []
 
 
 def _non_finite(node: Any, path: Path) -> Iterator[tuple[str, str]]:
@@ -75,7 +78,7 @@ def semantic_errors(doc: dict[str, Any]) -> list[tuple[str, str]]:
         if "show_if" in page:
             problems += _condition(page["show_if"], [*page_path, "show_if"], scope, None, cyclic)
             own = {field["name"] for field in page["fields"]}
-            used = _fields_used(page["show_if"], scope, follow_refs=True) & own
+            used = fields_read(page["show_if"], scope.named) & own
             if used:
                 problems.append((
                     json_path([*page_path, "show_if"]),
@@ -136,38 +139,16 @@ def _field(
     group: dict[str, Any] | None,
     cyclic: set[str],
 ) -> Problems:
-    """Check one field's limits, date rules and conditions."""
-    limits = field.get("validation", {})
-    for low, high in (("min_length", "max_length"), ("min", "max")):
-        if low in limits and high in limits and limits[low] > limits[high]:
-            yield json_path([*path, "validation", low]), f"'{low}' cannot be more than '{high}'"
-    if field.get("min_items", 0) > field.get("max_items", float("inf")):
-        yield json_path([*path, "min_items"]), "'min_items' cannot be more than 'max_items'"
-    if field["type"] == "date":
-        for rule in DATE_RULES:
-            target = limits.get(rule)
-            if isinstance(target, str) and not matches(DATE_PATTERN, target):
-                yield from _date_target(target, field, [*path, "validation", rule], scope, group)
+    """Check one field's limits, the fields its rules name, and its conditions."""
+    for where, reason in field_type(field).definition_problems(field, scope, group):
+        yield json_path([*path, *where]), reason
     for key in ("show_if", "required_if"):
         if key in field:
             yield from _condition(field[key], [*path, key], scope, group, cyclic)
     # Named conditions always test top-level fields, so they matter only outside groups.
-    used = _fields_used(field.get("show_if", {}), scope, follow_refs=group is None)
+    used = fields_read(field.get("show_if", {}), scope.named if group is None else None)
     if field["name"] in used:
         yield json_path([*path, "show_if"]), "A field cannot be shown or hidden by its own answer"
-
-
-def _date_target(
-    name: str, field: dict[str, Any], path: Path, scope: _Scope, group: dict[str, Any] | None
-) -> Problems:
-    """Check that a date rule or date condition names another date field."""
-    target = scope.resolve(name, group)
-    if target is None:
-        yield json_path(path), f"There is no field called '{name}'"
-    elif target is field:
-        yield json_path(path), "A date cannot be compared with itself"
-    elif target["type"] != "date":
-        yield json_path(path), f"'{name}' is a {target['type']} field, not a date field"
 
 
 def _condition(
@@ -209,47 +190,27 @@ def _comparison(
         inside = " in this group or at the top level of the form" if group is not None else ""
         yield json_path([*path, "field"]), f"There is no field called '{name}'{inside}"
         return
-    kind = field["type"]
-    if kind == "guidance":
-        yield json_path([*path, "field"]), f"'{name}' is guidance, which has no answer to test"
+    kind = field_type(field)
+    if not kind.answered:
+        yield json_path([*path, "field"]), f"'{name}' is {kind.name}, which has no answer to test"
         return
-    if kind not in OP_FIELD_TYPES[op]:
-        yield json_path([*path, "op"]), f"'{op}' cannot be used with '{name}', a {kind} field"
+    if op not in kind.ops:
+        yield json_path([*path, "op"]), f"'{op}' cannot be used with '{name}', a {kind.name} field"
         return
     value = condition.get("value")
     where = json_path([*path, "value"])
     if op in ("before", "after"):
         if isinstance(value, dict):
-            yield from _date_target(value["field"], field, [*path, "value", "field"], scope, group)
+            for reason in scope.same_type_problems(value["field"], field, group):
+                yield json_path([*path, "value", "field"]), reason
         return
     if op in ("answered", "not_answered", "greater_than", "less_than"):
         return
     values: list[Any] = list(value or []) if op == "one_of" else [value]
     for each in values:
-        reason = _value_problem(field, op, each)
-        if reason:
-            yield where, reason
-
-
-def _value_problem(field: dict[str, Any], op: str, value: Any) -> str | None:
-    """Explain why a value cannot be compared with a field's answers, or return None."""
-    kind, name = field["type"], field["name"]
-    if kind in OPTION_TYPES:
-        options = [option["value"] for option in field["options"]]
-        if value not in options:
-            return f"{quoted(value)} is not one of the options of '{name}': {', '.join(options)}"
-        return None
-    if kind in ("yes_no", "declaration"):
-        if isinstance(value, bool):
-            return None
-        return f"'{name}' can only be compared with true or false"
-    if kind in NUMBER_TYPES:
-        return None if is_number(value) else f"'{name}' can only be compared with a number"
-    if kind == "date" and op in ("equals", "not_equals", "one_of"):
-        return None if parse_iso_date(value) else f"{quoted(value)} is not a date like 2025-04-01"
-    if not isinstance(value, str):
-        return f"'{name}' can only be compared with text"
-    return None
+        problem = kind.condition_value_problem(field, op, each)
+        if problem:
+            yield where, problem
 
 
 def _cycles(named: dict[str, Any]) -> Iterator[tuple[str, str, set[str]]]:
@@ -259,7 +220,7 @@ def _cycles(named: dict[str, Any]) -> Iterator[tuple[str, str, set[str]]]:
 
     def visit(name: str, trail: list[str]) -> Iterator[tuple[str, str, set[str]]]:
         state[name] = 1
-        for target in sorted(_refs(named[name])):
+        for target in sorted(refs(named[name])):
             if target not in named:
                 continue
             if state.get(target) == 1:
@@ -279,18 +240,6 @@ def _cycles(named: dict[str, Any]) -> Iterator[tuple[str, str, set[str]]]:
             yield from visit(name, [name])
 
 
-def _refs(condition: Any) -> set[str]:
-    """Return the named conditions a condition refers to directly."""
-    if not isinstance(condition, dict):
-        return set()
-    if "ref" in condition:
-        return {condition["ref"]}
-    parts = condition.get("all") or condition.get("any") or []
-    if "not" in condition:
-        parts = [condition["not"]]
-    return set().union(*(_refs(part) for part in parts)) if parts else set()
-
-
 def _depth(condition: Any, named: dict[str, Any], seen: frozenset[str] = frozenset()) -> int:
     """Return how deep a condition nests once named conditions are expanded."""
     if "ref" in condition:
@@ -302,23 +251,3 @@ def _depth(condition: Any, named: dict[str, Any], seen: frozenset[str] = frozens
     if "not" in condition:
         parts = [condition["not"]]
     return 1 + max((_depth(part, named, seen) for part in parts), default=0)
-
-
-def _fields_used(condition: Any, scope: _Scope, follow_refs: bool) -> set[str]:
-    """Return the names of the fields a condition tests, following named conditions."""
-    found: set[str] = set()
-    stack, seen = [condition], set()
-    while stack:
-        node = stack.pop()
-        if "ref" in node:
-            name = node["ref"]
-            if follow_refs and name in scope.named and name not in seen:
-                seen.add(name)
-                stack.append(scope.named[name])
-        elif "field" in node:
-            found.add(node["field"])
-        else:
-            stack.extend(node.get("all") or node.get("any") or [])
-            if "not" in node:
-                stack.append(node["not"])
-    return found

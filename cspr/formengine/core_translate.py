@@ -7,14 +7,13 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from cspr.formengine import messages
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 
 Field = Mapping[str, Any]
 # When several errors land on one path, the most basic one is shown: missing or wrong kind
 # first, then wrong format or choice, then limits.
 _PRIORITY = {"required": 0, "type": 0, "format": 1, "pattern": 1, "enum": 1, "const": 1}
-_PARTED = ("person_name", "uk_address")
 
 
 class Located:
@@ -31,16 +30,16 @@ def locate(definition: FormDefinition, path: list[str | int]) -> Located | None:
         return None
     field: Field = definition.field(path[0])
     key, rest = path[0], path[1:]
-    if field["type"] == "repeating_group" and len(rest) >= 2:
+    if field_type(field).is_group and len(rest) >= 2:
         sub = next((s for s in field["fields"] if s["name"] == rest[1]), None)
         if sub is None:
             return Located(key, field, "item")
         field, key, rest = sub, f"{key}.{rest[0]}.{rest[1]}", rest[2:]
-    elif field["type"] == "repeating_group" and rest:
+    elif field_type(field).is_group and rest:
         return Located(key, field, "item")
     if not rest:
         return Located(key, field)
-    if field["type"] in _PARTED:
+    if field_type(field).parts:
         return Located(f"{key}.{rest[0]}", field, rest[0])
     # Errors inside a file's details or a checkbox list are about the field as a whole.
     return Located(key, field, rest[0])
@@ -85,51 +84,12 @@ def _missing(where: Located) -> str:
     """Return the message for a missing answer or part of one."""
     field = where.field or {}
     if where.part is None:
-        return messages.required_message(field)
-    if field.get("type") == "file":
-        return messages.file_failed_message()
-    return messages.part_required_message(field, str(where.part))
+        return field_type(field).required_message(field)
+    return field_type(field).missing_part_message(field, str(where.part))
 
 
 def _problem(where: Located, keyword: str, expected: Any) -> str:
     """Return the message for an answer that breaks a schema keyword."""
     field = where.field or {}
-    kind, part = field.get("type"), where.part
-    if kind == "file":
-        return _file_problem(field, part, keyword)
-    if kind == "repeating_group":
-        if keyword == "minItems":
-            return messages.group_min_message(field, int(expected))
-        if keyword == "maxItems":
-            return messages.group_max_message(field, int(expected))
-        return messages.wrong_type_message(field)
-    if kind in _PARTED and part is not None:
-        if part == "postcode" and keyword == "pattern":
-            return messages.postcode_message()
-        if keyword == "maxLength":
-            return messages.part_too_long_message(str(part), int(expected))
-        return messages.part_required_message(field, str(part))
-    if keyword in ("pattern", "format", "maxLength") and kind in ("email", "uk_phone"):
-        return messages.email_message() if kind == "email" else messages.phone_message()
-    if keyword == "maxLength":
-        return messages.too_long_message(field, int(expected))
-    if keyword == "minLength" and "min_length" in field.get("validation", {}):
-        return messages.too_short_message(field, int(expected))
-    if keyword in ("minimum", "maximum"):
-        return messages.number_range_message(field)
-    if kind == "date" and keyword in ("pattern", "format"):
-        return messages.real_date_message(messages.error_name(field))
-    if keyword == "type":
-        return messages.wrong_type_message(field)
-    return messages.required_message(field)
-
-
-def _file_problem(field: Field, part: str | int | None, keyword: str) -> str:
-    """Return the message for a problem with an uploaded file's details."""
-    if part == "filename" and keyword == "pattern":
-        return messages.file_type_message(field)
-    if part == "size" and keyword == "maximum":
-        return messages.file_size_message(field)
-    if part == "size" and keyword == "minimum":
-        return messages.file_empty_message()
-    return messages.file_failed_message()
+    part = None if where.part is None else str(where.part)
+    return field_type(field).problem_message(field, part, keyword, expected)

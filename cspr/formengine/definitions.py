@@ -10,7 +10,7 @@ from typing import Any
 
 from cspr.formengine.core_checks import semantic_errors
 from cspr.formengine.core_errors import DefinitionError, DefinitionInvalid
-from cspr.formengine.core_types import FIELD_TYPES
+from cspr.formengine.fieldtypes import names
 from cspr.formengine.metaschema import meta_errors
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 Field = dict[str, Any]
+FIELD_TYPES = names()  # the shipped types; ask cspr.formengine.fieldtypes for the current ones
 
 
 class FormDefinition:

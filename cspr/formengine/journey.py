@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from cspr.formengine.condition_walk import fields_read
 from cspr.formengine.conditions import visible_fields, visible_pages
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.pageforms import element_id
+from cspr.formengine.validation import validate_submission
 
 FieldDef = dict[str, Any]
-
-
-def condition_fields(condition: Any, definition: FormDefinition, depth: int = 0) -> set[str]:
-    """Return the field names a condition reads, following named conditions."""
-    if not isinstance(condition, dict) or depth > 10:
-        return set()
-    if "ref" in condition:
-        return condition_fields(definition.conditions.get(condition["ref"]), definition, depth + 1)
-    names: set[str] = set()
-    for key in ("all", "any"):
-        for part in condition.get(key, []):
-            names |= condition_fields(part, definition, depth + 1)
-    if "not" in condition:
-        names |= condition_fields(condition["not"], definition, depth + 1)
-    if "field" in condition:
-        names.add(str(condition["field"]))
-    value = condition.get("value")
-    if isinstance(value, dict) and "field" in value:
-        names.add(str(value["field"]))
-    return names
 
 
 def fields_to_render(
@@ -45,7 +28,7 @@ def fields_to_render(
 
 def same_page_condition(field: FieldDef, definition: FormDefinition, page: dict[str, Any]) -> bool:
     """Say whether a field's visibility depends on an answer given on its own page."""
-    depends = condition_fields(field.get("show_if"), definition)
+    depends = fields_read(field.get("show_if"), definition.conditions)
     return bool(depends & {f["name"] for f in page["fields"]})
 
 
@@ -66,6 +49,18 @@ def first_page(definition: FormDefinition, answers: dict[str, Any]) -> str | Non
     """Return the first shown page."""
     pages = visible_pages(definition, answers)
     return pages[0]["id"] if pages else None
+
+
+def resume_page(
+    definition: FormDefinition, answers: dict[str, Any], today: date
+) -> str | None:
+    """Return the first shown page that still needs an answer, or None when none does."""
+    _, errors = validate_submission(definition, answers, today)
+    needing = {path.split(".")[0] for path in errors}
+    for page in visible_pages(definition, answers):
+        if any(field["name"] in needing for field in page["fields"]):
+            return str(page["id"])
+    return None
 
 
 def error_links(definition: FormDefinition, errors: dict[str, str]) -> list[dict[str, str]]:

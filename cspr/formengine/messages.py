@@ -7,8 +7,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from cspr.formengine.core_types import TEXT_TYPES, accepted_extensions, max_size_mb
-
 Field = Mapping[str, Any]
 
 _MONTHS = (
@@ -18,18 +16,12 @@ _MONTHS = (
 _IRREGULAR_PLURALS = {"child": "children", "person": "people", "man": "men", "woman": "women"}
 # First words kept as written: the pronoun "I" and acronyms such as ICB, LA's or GPs.
 _KEEP_CASE = re.compile(r"^(?:I|[A-Z0-9]{2,}(?:'s|s)?)[,:]?$")
-_PART_LABELS = {
-    "given_names": "Given names",
-    "family_name": "Family name",
-    "line1": "Address line 1",
-    "line2": "Address line 2",
-    "town": "Town or city",
-    "county": "County",
-    "postcode": "Postcode",
-}
 _DATE_PART_ORDER = ("day", "month", "year")
-# Letters whose English names begin with a vowel sound take "an": an ODT, an RTF, an XLSX.
-_AN_LETTERS = set("AEFHILMNORSX")
+# Labels starting with these words are instructions already ("Describe what happened").
+_INSTRUCTIONS = frozenset({
+    "add", "choose", "confirm", "describe", "enter", "explain", "give", "provide", "select",
+    "tell", "upload", "write",
+})
 
 
 def capitalise(text: str) -> str:
@@ -83,14 +75,14 @@ def item_label(field: Field, count: int) -> str:
     return lower_first(str(given)) if given else plural(singular)
 
 
-def _number(value: Any) -> str:
+def plain_number(value: Any) -> str:
     """Write a limit without a pointless ".0"."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def _choice_list(items: list[str]) -> str:
+def choice_list(items: list[str]) -> str:
     """Join items as "A, B or C"."""
     if len(items) == 1:
         return items[0]
@@ -98,41 +90,41 @@ def _choice_list(items: list[str]) -> str:
 
 
 def required_message(field: Field) -> str:
-    """Return the message for a required answer that is missing."""
-    kind = field.get("type")
-    named = bool(str(field.get("error_name") or "").strip())
-    name = error_name(field)
-    if kind == "yes_no":
-        return f"Select whether {name}" if named else "Select yes or no"
-    if kind in ("radios", "select"):
-        return f"Select {name}"
-    if kind == "checkboxes":
-        return f"Select {name}" if named else "Select at least one option"
-    if kind == "file":
-        return f"Select {name}" if named else "Select a file"
-    if kind == "declaration":
-        return f"Confirm {name}" if named else "Select the box to confirm the declaration"
-    if kind == "repeating_group":
-        return group_min_message(field, max(1, int(field.get("min_items", 1))))
-    return f"Enter {name}"
+    """Return the message for a required answer that is missing (each type words its own)."""
+    from cspr.formengine.fieldtypes import field_type
+
+    return field_type(field).required_message(field)
 
 
 def wrong_type_message(field: Field) -> str:
     """Return the message for an answer of the wrong kind, such as text for a number."""
-    kind = field.get("type")
-    if kind == "integer":
-        return f"{capitalise(error_name(field))} must be a whole number"
-    if kind == "decimal":
-        return f"{capitalise(error_name(field))} must be a number"
-    if kind == "date":
-        return real_date_message(error_name(field))
-    if kind == "file":
-        return file_failed_message()
-    if kind == "repeating_group":
-        return f"Enter the details of each {item_label(field, 1)}"
-    if kind in TEXT_TYPES:  # only the API can send a number, list or object here
-        return f"{capitalise(error_name(field))} must be text"
-    return required_message(field)
+    from cspr.formengine.fieldtypes import field_type
+
+    return field_type(field).wrong_type_message(field)
+
+
+def named(field: Field) -> bool:
+    """Say whether the definition gives the words messages use for a field."""
+    return bool(str(field.get("error_name") or "").strip())
+
+
+def enter_message(field: Field) -> str:
+    """Return "Enter ..." for a missing answer, reading as a sentence whatever the label."""
+    if named(field):
+        return f"Enter {error_name(field)}"
+    label = " ".join(str(field.get("label") or "").split())
+    first = label.split(" ", 1)[0].lower() if label else ""
+    if first in _INSTRUCTIONS:
+        # "Tell us about the other children" is already an instruction: use it as it is.
+        return capitalise(label.rstrip(".:?! "))
+    if label.endswith("?"):
+        return f"Enter your answer to ‘{label}’"
+    return f"Enter {error_name(field)}"
+
+
+def choose_message(field: Field, unnamed: str) -> str:
+    """Return "Select ..." for a missing choice; `unnamed` when the definition names nothing."""
+    return f"Select {error_name(field)}" if named(field) else unnamed
 
 
 def too_long_message(field: Field, limit: int) -> str:
@@ -153,44 +145,11 @@ def number_range_message(field: Field) -> str:
     if low is not None and high is not None:
         # "Enter a number of children from 1 to 4" reads well; "Enter a child's age" does not.
         if name.lower().startswith(("the number of ", "the amount of ")):
-            return f"Enter a {name[4:]} from {_number(low)} to {_number(high)}"
-        return f"{capitalise(name)} must be between {_number(low)} and {_number(high)}"
+            return f"Enter a {name[4:]} from {plain_number(low)} to {plain_number(high)}"
+        return f"{capitalise(name)} must be between {plain_number(low)} and {plain_number(high)}"
     if low is not None:
-        return f"{capitalise(name)} must be {_number(low)} or more"
-    return f"{capitalise(name)} must be {_number(high)} or less"
-
-
-def email_message() -> str:
-    """Return the message for an email address in the wrong format."""
-    return "Enter an email address in the correct format, like name@example.com"
-
-
-def phone_message() -> str:
-    """Return the message for a telephone number in the wrong format."""
-    return "Enter a telephone number, like 01632 960 001 or 07700 900 982"
-
-
-def postcode_message() -> str:
-    """Return the message for a postcode that cannot be real."""
-    return "Enter a real postcode"
-
-
-def part_required_message(field: Field, part: str) -> str:
-    """Return the message for a missing part of a name or address."""
-    name = capitalise(error_name(field))
-    messages = {
-        "given_names": f"{name} must include given names",
-        "family_name": f"{name} must include a family name",
-        "line1": "Enter address line 1, usually the building and street",
-        "town": "Enter the town or city",
-        "postcode": "Enter a postcode",
-    }
-    return messages.get(part, required_message(field))
-
-
-def part_too_long_message(part: str, limit: int) -> str:
-    """Return the message for a part of a name or address over its limit."""
-    return f"{_PART_LABELS.get(part, 'This answer')} must be {limit} characters or less"
+        return f"{capitalise(name)} must be {plain_number(low)} or more"
+    return f"{capitalise(name)} must be {plain_number(high)} or less"
 
 
 def date_parts_message(error_name: str, missing_parts: Iterable[str]) -> str:
@@ -219,30 +178,6 @@ def date_rule_message(field: Field, rule: str, other: str = "") -> str:
         "before": f"must be before {other}",
     }
     return f"{name} {wording[rule]}"
-
-
-def file_size_message(field: Field) -> str:
-    """Return the message for an upload over the size limit."""
-    size = max_size_mb(field)
-    text = f"{_number(round(size * 1024))}KB" if size < 1 else f"{_number(size)}MB"
-    return f"The selected file must be smaller than {text}"
-
-
-def file_type_message(field: Field) -> str:
-    """Return the message for an upload of a type the field does not accept."""
-    names = [ext.lstrip(".").upper() for ext in accepted_extensions(field)]
-    article = "an" if names[0][:1] in _AN_LETTERS else "a"
-    return f"The selected file must be {article} {_choice_list(names)}"
-
-
-def file_empty_message() -> str:
-    """Return the message for an empty upload."""
-    return "The selected file is empty"
-
-
-def file_failed_message() -> str:
-    """Return the message for an upload whose details are incomplete."""
-    return "The selected file could not be uploaded – try again"
 
 
 def group_min_message(field: Field, count: int) -> str:

@@ -11,16 +11,13 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from cspr.formengine.core_errors import json_path, quoted
-from cspr.formengine.core_types import FIELD_TYPES, OPS, OPTION_TYPES
+from cspr.formengine.core_types import OPS
+from cspr.formengine.fieldtypes import field_type, names, registered
 
 META_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "forms" / "definition.schema.json"
 # jsonschema recurses once per level of nesting; refuse absurd documents before it does.
 MAX_DOCUMENT_DEPTH = 60
 
-_COMMON_KEYS = {"name", "type", "label", "hint", "show_if"}
-_VALUE_KEYS = {"required", "required_if", "error_name"}
-_NO_PREFILL = {"file", "repeating_group", "declaration", "guidance"}
-_WITH_VALIDATION = {"short_text", "long_text", "integer", "decimal", "date", "file"}
 _CONDITION_KEYS = {"field", "op", "value", "all", "any", "not", "ref"}
 _TYPE_NAMES = {
     "string": "text",
@@ -47,36 +44,85 @@ _PATTERN_REASONS = {
 
 
 @lru_cache(maxsize=1)
-def meta_schema() -> dict[str, Any]:
-    """Return the definition meta-schema, read once from forms/definition.schema.json."""
+def _shipped_file() -> dict[str, Any]:
+    """Return forms/definition.schema.json as shipped, read once."""
     with META_SCHEMA_PATH.open(encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
     return loaded
 
 
-@lru_cache(maxsize=1)
+def meta_schema() -> dict[str, Any]:
+    """Return the definition meta-schema: the shipped file, with each field type's part."""
+    return _built(tuple(registered()))
+
+
+@lru_cache(maxsize=4)
+def _built(kinds: tuple[Any, ...]) -> dict[str, Any]:
+    """Fill in what the registered field types say: their names, keys and which go in groups."""
+    schema = json.loads(json.dumps(_shipped_file()))
+    defs = schema["$defs"]
+    defs["field"]["properties"]["type"]["enum"] = [kind.name for kind in kinds]
+    defs["sub_field"]["properties"]["type"]["enum"] = [k.name for k in kinds if k.in_groups]
+    defs["field_base"]["allOf"] = _type_branches(kinds)
+    every_key = set().union(*(kind.definition_keys() for kind in kinds))
+    defs["field_base"]["propertyNames"] = {"enum": sorted(every_key)}
+    return schema
+
+
+def _when(kinds: list[Any], then: dict[str, Any]) -> dict[str, Any]:
+    """Apply `then` to fields of some types."""
+    test = {"const": kinds[0].name} if len(kinds) == 1 else {"enum": [k.name for k in kinds]}
+    return {"if": {"required": ["type"], "properties": {"type": test}}, "then": then}
+
+
+def _type_branches(kinds: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """Build field_base's branches: shared keys, each type's own keys, and the keys allowed."""
+    branches = [
+        _when([k for k in kinds if k.answered], {"properties": {
+            "required": {"type": "boolean"}, "required_if": {"$ref": "#/$defs/condition"},
+            "error_name": {"$ref": "#/$defs/text"},
+            "case_fact": {"type": "string", "pattern": "^[a-z][a-z_]*(\\.[a-z][a-z_]*)?$"},
+            "case_fact_use": {"enum": ["read", "write", "read_write"]}}}),
+        _when([k for k in kinds if k.prefillable], {"properties": {
+            "prefill": {"$ref": "#/$defs/prefill"},
+            "from_account": {"enum": ["name", "email", "agency"]}}}),
+    ]
+    shared: dict[str, list[Any]] = {}  # types with the same own keys share one branch
+    for kind in kinds:
+        if kind.keys:
+            then: dict[str, Any] = {"properties": kind.keys}
+            if kind.required_keys:
+                then = {"required": list(kind.required_keys), **then}
+            shared.setdefault(json.dumps(then, sort_keys=True), []).append(kind)
+    for then_text, group in shared.items():
+        branches.append(_when(group, json.loads(then_text)))
+    branches += [_when([kind], {"propertyNames": {"enum": sorted(kind.definition_keys())}})
+                 for kind in kinds]
+    return branches
+
+
+def write_shipped_schema(path: Path = META_SCHEMA_PATH) -> None:
+    """Write the meta-schema with every registered type to forms/definition.schema.json."""
+    path.write_text(json.dumps(meta_schema(), indent=2, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    _shipped_file.cache_clear()
+    _built.cache_clear()
+
+
+@lru_cache(maxsize=4)
+def _validator_for(schema_key: tuple[Any, ...]) -> Draft202012Validator:
+    """Return a validator for the meta-schema, built once per set of types."""
+    return Draft202012Validator(_built(schema_key), format_checker=FormatChecker())
+
+
 def _validator() -> Draft202012Validator:
-    """Return a validator for the meta-schema, built once."""
-    return Draft202012Validator(meta_schema(), format_checker=FormatChecker())
+    """Return a validator for the current meta-schema."""
+    return _validator_for(tuple(registered()))
 
 
-def field_keys(field_type: str) -> set[str]:
+def field_keys(kind_name: str) -> set[str]:
     """Return the keys a field of a type may have."""
-    keys = set(_COMMON_KEYS)
-    if field_type != "guidance":
-        keys |= _VALUE_KEYS | {"case_fact", "case_fact_use"}
-    if field_type not in _NO_PREFILL:
-        keys.add("prefill")
-    if field_type in _WITH_VALIDATION:
-        keys.add("validation")
-    if field_type in OPTION_TYPES:
-        keys.add("options")
-    if field_type == "guidance":
-        keys.add("text")
-    if field_type == "repeating_group":
-        keys |= {"fields", "min_items", "max_items", "item_label", "item_label_plural"}
-    return keys
-
+    return field_type(kind_name).definition_keys()
 
 
 def document_depth(doc: Any) -> int:
@@ -201,19 +247,17 @@ def _what(parts: list[str | int], instance: Any) -> str:
     if parts[-2:-1] == ["options"]:
         return "An option"
     kind = instance.get("type")
-    return f"A {kind} field" if kind in FIELD_TYPES else "This"
+    return f"A {kind} field" if kind in names() else "This"
 
 
 def _explain_enum(parts: list[str | int], instance: Any, expected: Any) -> str:
     """Explain a value that is not one of the allowed ones."""
     last = parts[-1] if parts else None
     if last == "type":
-        if instance == "repeating_group":
-            return "A repeating group cannot contain another repeating group"
-        if instance == "file":
-            return ("A repeating group cannot contain a file question: put the file question on "
-                    "the page, outside the group")
-        return f"{quoted(instance)} is not a field type. Use one of: {', '.join(FIELD_TYPES)}"
+        if isinstance(instance, str) and instance in names():
+            kind = field_type(instance)
+            return kind.not_in_group_reason or f"A repeating group cannot contain a {kind.words}"
+        return f"{quoted(instance)} is not a field type. Use one of: {', '.join(names())}"
     if last == "op":
         return f"{quoted(instance)} is not a condition operator. Use one of: {', '.join(OPS)}"
     return f"Must be one of: {', '.join(str(value) for value in expected)}"
@@ -233,5 +277,9 @@ def _unknown_key(owner: Any, key: str, allowed: list[str]) -> str:
     if sorted(allowed) == sorted(_CONDITION_KEYS):
         return f"A condition cannot have '{key}'"
     kind = owner.get("type") if isinstance(owner, dict) else None
-    what = f"A {kind} field" if kind in FIELD_TYPES else "A field"
+    what = f"A {kind} field" if kind in names() else "A field"
     return f"{what} cannot have '{key}'"
+
+
+if __name__ == "__main__":  # python -m cspr.formengine.metaschema, after changing a field type
+    write_shipped_schema()

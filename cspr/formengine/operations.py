@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from cspr import audit
+from cspr.auth.agencies import agency_names
 from cspr.auth.roles import ADMIN, AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import registry
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 from cspr.formengine.validation import SubmissionErrors, clean_answers, validate_submission
 from cspr.signals import form_sent
 from cspr.storage import NotFound, get_store, within_transaction
@@ -78,6 +80,18 @@ def prefilled_answers(definition: FormDefinition, linked: dict[str, Any]) -> dic
     return answers
 
 
+def account_answers(definition: FormDefinition, user: dict[str, Any]) -> dict[str, Any]:
+    """Fill the questions that declare `from_account` with what the person's account holds."""
+    known = {"name": user.get("name"), "email": user.get("email"),
+             "agency": agency_names().get(user.get("agency_id") or "")}
+    answers: dict[str, Any] = {}
+    for field in definition.all_fields():
+        text = known.get(str(field.get("from_account")))
+        if text:
+            answers[field["name"]] = field_type(field).from_account(field, str(text))
+    return answers
+
+
 def forms_prefilled_from(user: dict[str, Any], form_id: str) -> list[FormDefinition]:
     """Return the live forms the user may start that take answers from this form."""
     return [
@@ -97,7 +111,8 @@ def start_draft(
     """Begin a draft on the live version, prefilled from a linked submission the user may see
     (or, for a case, by the caller's prefill from the case's facts)."""
     definition = _live_or_refuse(user, form_id)
-    answers: dict[str, Any] = prefill(definition) if prefill else {}
+    # Facts from the case (the caller's prefill) win over the account's details.
+    answers = {**account_answers(definition, user), **(prefill(definition) if prefill else {})}
     store = get_store()
     with store.transaction():
         if linked_id:

@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from cspr.formengine import attachments, journey
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 from cspr.formengine.pageforms import form_data, page_form_class, read_page
 
 FieldDef = dict[str, Any]
@@ -22,7 +23,7 @@ def item_counts(fields: list[FieldDef], answers: dict[str, Any]) -> dict[str, in
     return {
         f["name"]: max(len(answers.get(f["name"]) or []), int(f.get("min_items") or 0), 1)
         for f in fields
-        if f["type"] == "repeating_group"
+        if field_type(f).is_group
     }
 
 
@@ -56,7 +57,7 @@ def checked_uploads(
 ) -> Iterator[tuple[FieldDef, FileStorage, bytes]]:
     """Yield each file chosen on the page that passes its checks; note the others' errors."""
     for field in fields:
-        upload = request.files.get(field["name"]) if field["type"] == "file" else None
+        upload = request.files.get(field["name"]) if field_type(field).is_upload else None
         if upload is None or not upload.filename:
             continue  # nothing chosen: the file kept earlier stays
         content, error = attachments.check_upload(field, upload)

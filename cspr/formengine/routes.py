@@ -305,9 +305,13 @@ def schema(form_id: str, version: int) -> ResponseReturnValue:
 @bp.route("/drafts/<draft_id>")
 @login_required
 def resume(draft_id: str) -> ResponseReturnValue:
-    """Go back into a draft at its first page."""
+    """Go back into a draft at the first page that still needs an answer (or the check page)."""
     draft = _draft(draft_id)
-    first = journey.first_page(operations.definition_of(draft), draft["answers"])
-    if first is None:
+    definition = operations.definition_of(draft)
+    if not draft["answers"]:
+        target = journey.first_page(definition, {})
+    else:
+        target = journey.resume_page(definition, draft["answers"], operations.today())
+    if target is None:
         return redirect(url_for("forms.check", draft_id=draft_id))
-    return redirect(url_for("forms.page", draft_id=draft_id, page_id=first))
+    return redirect(url_for("forms.page", draft_id=draft_id, page_id=target))

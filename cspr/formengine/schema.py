@@ -5,23 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cspr.formengine.core_types import (
-    ADDRESS_PARTS,
-    ADDRESS_REQUIRED,
-    DATE_PATTERN,
-    DATE_RULES,
-    EMAIL_MAX_LENGTH,
-    EMAIL_PATTERN,
-    NAME_PARTS,
-    PART_MAX_LENGTH,
-    PHONE_PATTERN,
-    POSTCODE_PATTERN,
-    accept_pattern,
-    accepted_extensions,
-    contains_text_pattern,
-    max_size_bytes,
-)
+from cspr.formengine.core_types import contains_text_pattern
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 
 Field = Mapping[str, Any]
 Schema = dict[str, Any]
@@ -37,11 +23,11 @@ def submission_schema(definition: FormDefinition) -> Schema:
     rules: list[Schema] = []
     for page in definition.pages:
         for field in page["fields"]:
-            if field["type"] == "guidance":
+            if not field_type(field).answered:
                 continue
             name = field["name"]
             properties[name] = field_schema(field, definition)
-            if field["type"] == "repeating_group":
+            if field_type(field).is_group:
                 rules += _group_form_rules(field, definition)
             gate = _requirement_gate(page, field)
             if gate is None:
@@ -104,90 +90,20 @@ def field_schema(field: Field, definition: FormDefinition) -> Schema:
     schema: Schema = {"title": field["label"]}
     if field.get("hint"):
         schema["description"] = field["hint"]
-    schema.update(_value_schema(field, definition))
-    if field["type"] == "date":
-        for rule in _date_rule_texts(field):
-            _note(schema, rule)
+    kind = field_type(field)
+    schema.update(kind.answer_schema(field, definition))
+    for rule in kind.schema_notes(field):
+        _note(schema, rule)
     return schema
 
 
-def _value_schema(field: Field, definition: FormDefinition) -> Schema:
-    """Return the type-specific part of a field's schema."""
-    kind, limits = field["type"], field.get("validation", {})
-    if kind in ("short_text", "long_text"):
-        text: Schema = {"type": "string", "minLength": max(1, limits.get("min_length", 1))}
-        if "max_length" in limits:
-            text["maxLength"] = limits["max_length"]
-        return text
-    if kind == "email":
-        return {"type": "string", "format": "email", "pattern": EMAIL_PATTERN,
-                "maxLength": EMAIL_MAX_LENGTH}
-    if kind == "uk_phone":
-        return {"type": "string", "pattern": PHONE_PATTERN}
-    if kind in ("integer", "decimal"):
-        number: Schema = {"type": "integer" if kind == "integer" else "number"}
-        if "min" in limits:
-            number["minimum"] = limits["min"]
-        if "max" in limits:
-            number["maximum"] = limits["max"]
-        return number
-    if kind == "date":
-        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-    if kind == "yes_no":
-        return {"type": "boolean"}
-    if kind in ("radios", "select"):
-        return {"type": "string", "enum": [option["value"] for option in field["options"]]}
-    if kind == "checkboxes":
-        values = [option["value"] for option in field["options"]]
-        return {"type": "array", "minItems": 1, "uniqueItems": True,
-                "items": {"type": "string", "enum": values}}
-    if kind == "person_name":
-        return _parts_schema(NAME_PARTS, NAME_PARTS)
-    if kind == "uk_address":
-        address = _parts_schema(ADDRESS_PARTS, ADDRESS_REQUIRED)
-        address["properties"]["postcode"]["pattern"] = POSTCODE_PATTERN
-        return address
-    if kind == "file":
-        return _file_schema(field)
-    if kind == "repeating_group":
-        return _group_schema(field, definition)
-    return {"type": "boolean", "const": True}  # declaration: the box must be ticked
-
-
-def _parts_schema(parts: tuple[str, ...], required: tuple[str, ...]) -> Schema:
-    """Return the schema of a name or address made of text parts."""
-    text = {"type": "string", "minLength": 1, "maxLength": PART_MAX_LENGTH}
-    return {
-        "type": "object",
-        "properties": {part: dict(text) for part in parts},
-        "required": list(required),
-        "additionalProperties": False,
-    }
-
-
-def _file_schema(field: Field) -> Schema:
-    """Return the schema of an uploaded file's details."""
-    return {
-        "type": "object",
-        "properties": {
-            "file_id": {"type": "string", "minLength": 1},
-            "filename": {"type": "string", "minLength": 1,
-                         "pattern": accept_pattern(accepted_extensions(field))},
-            "size": {"type": "integer", "minimum": 1, "maximum": max_size_bytes(field)},
-            "content_type": {"type": "string"},
-        },
-        "required": ["file_id", "filename", "size", "content_type"],
-        "additionalProperties": False,
-    }
-
-
-def _group_schema(group: Field, definition: FormDefinition) -> Schema:
+def group_schema(group: Field, definition: FormDefinition) -> Schema:
     """Return the schema of a repeating group: a list of items holding its sub-fields."""
     properties: Schema = {}
     required: list[str] = []
     rules: list[Schema] = []
     for sub in group["fields"]:
-        if sub["type"] == "guidance":
+        if not field_type(sub).answered:
             continue
         name = sub["name"]
         properties[name] = field_schema(sub, definition)
@@ -306,19 +222,3 @@ def describe(condition: Mapping[str, Any]) -> str:
 def describe_all(conditions: list[Any]) -> str:
     """Describe several conditions that must all hold, starting with "when"."""
     return "when " + " and ".join(describe(condition) for condition in conditions)
-
-
-def _date_rule_texts(field: Field) -> list[str]:
-    """Describe a date field's limits, which only the server checks."""
-    limits = field.get("validation", {})
-    texts = []
-    if limits.get("not_in_future"):
-        texts.append("Must be today or in the past (checked by the server)")
-    if limits.get("not_in_past"):
-        texts.append("Must be today or in the future (checked by the server)")
-    words = {"on_or_after": "on or after", "on_or_before": "on or before",
-             "after": "after", "before": "before"}
-    for rule in DATE_RULES:
-        if rule in limits:
-            texts.append(f"Must be {words[rule]} {limits[rule]} (checked by the server)")
-    return texts

@@ -13,16 +13,9 @@ from cspr.formengine import messages
 from cspr.formengine.conditions import prune, required_now, shown
 from cspr.formengine.core_clean import normalise_answers
 from cspr.formengine.core_translate import translate
-from cspr.formengine.core_types import (
-    ADDRESS_PARTS,
-    DATE_PATTERN,
-    NAME_PARTS,
-    is_finite_number,
-    is_number,
-    matches,
-    parse_iso_date,
-)
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
+from cspr.formengine.fieldtypes.base import RuleContext
 from cspr.formengine.schema import submission_schema
 
 Field = Mapping[str, Any]
@@ -87,18 +80,18 @@ def rule_errors(
         if not shown(page, clean, definition, today):
             continue
         for field in page["fields"]:
-            if field["type"] == "guidance" or not shown(field, clean, definition, today):
+            if not field_type(field).answered or not shown(field, clean, definition, today):
                 continue
             name = field["name"]
             _check(field, name, clean, None, None, definition, today, errors)
             items = clean.get(name)
-            if field["type"] != "repeating_group" or not isinstance(items, list):
+            if not field_type(field).is_group or not isinstance(items, list):
                 continue
             for index, item in enumerate(items):
                 if not isinstance(item, Mapping):
                     continue
                 for sub in field["fields"]:
-                    if sub["type"] != "guidance" and shown(
+                    if field_type(sub).answered and shown(
                         sub, clean, definition, today, item, field
                     ):
                         key = f"{name}.{index}.{sub['name']}"
@@ -122,56 +115,10 @@ def _check(
         if required_now(field, clean, definition, item, group, today):
             errors[key] = messages.required_message(field)
         return
-    value = holder[field["name"]]
-    if field["type"] == "decimal" and is_number(value) and not is_finite_number(value):
-        errors[key] = messages.wrong_type_message(field)
-    elif field["type"] == "date":
-        problem = _date_problem(field, value, clean, item, group, definition, today)
-        if problem:
-            errors[key] = problem
-
-
-def _date_problem(
-    field: Field,
-    value: Any,
-    clean: Mapping[str, Any],
-    item: Mapping[str, Any] | None,
-    group: Field | None,
-    definition: FormDefinition,
-    today: date,
-) -> str | None:
-    """Return the message for a date outside its field's limits, or None."""
-    answer = parse_iso_date(value)
-    if answer is None:
-        return None  # the schema reports dates that are not real
-    limits = field.get("validation", {})
-    if limits.get("not_in_future") and answer > today:
-        return messages.date_rule_message(field, "not_in_future")
-    if limits.get("not_in_past") and answer < today:
-        return messages.date_rule_message(field, "not_in_past")
-    tests = {
-        "on_or_after": lambda other: answer >= other,
-        "on_or_before": lambda other: answer <= other,
-        "after": lambda other: answer > other,
-        "before": lambda other: answer < other,
-    }
-    for rule, passes in tests.items():
-        if rule not in limits:
-            continue
-        target = limits[rule]
-        if matches(DATE_PATTERN, target):
-            other, words = parse_iso_date(target), ""
-            if other is not None:
-                words = messages.format_date(other)
-        else:
-            other_field = definition.resolve(target, group)
-            sibling = group is not None and any(sub is other_field for sub in group["fields"])
-            holder = item if sibling and item is not None else clean
-            other = parse_iso_date(holder.get(target))
-            words = messages.error_name(other_field or {})
-        if other is not None and not passes(other):
-            return messages.date_rule_message(field, rule, words)
-    return None
+    context = RuleContext(definition, clean, item, group, today)
+    problem = field_type(field).rule_problem(field, holder[field["name"]], context)
+    if problem:
+        errors[key] = problem
 
 
 def _in_form_order(definition: FormDefinition, errors: SubmissionErrors) -> SubmissionErrors:
@@ -182,12 +129,13 @@ def _in_form_order(definition: FormDefinition, errors: SubmissionErrors) -> Subm
         parts = key.split(".")
         top = names.index(parts[0]) if parts[0] in names else len(names)
         order = [top]
-        if len(parts) >= 3 and parts[1].isdigit() and definition.has_field(parts[0]):
-            subs = [sub["name"] for sub in definition.field(parts[0]).get("fields", [])]
-            order += [int(parts[1]), subs.index(parts[2]) if parts[2] in subs else len(subs)]
-            parts = parts[2:]
-        if len(parts) == 2:
-            known = NAME_PARTS + ADDRESS_PARTS
+        field = definition.field(parts[0]) if definition.has_field(parts[0]) else None
+        if len(parts) >= 3 and parts[1].isdigit() and field is not None:
+            subs = {sub["name"]: sub for sub in field.get("fields", [])}
+            order += [int(parts[1]), list(subs).index(parts[2]) if parts[2] in subs else len(subs)]
+            field, parts = subs.get(parts[2]), parts[2:]
+        if len(parts) == 2 and field is not None:
+            known = field_type(field).parts
             order.append(known.index(parts[1]) if parts[1] in known else len(known))
         return tuple(order)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from cspr.formengine.core_types import max_size_mb
+from cspr.formengine.fieldtypes import field_type
 from cspr.timeutil import UK
 
 
@@ -17,7 +17,17 @@ def option_item(option: dict[str, Any]) -> dict[str, Any]:
     item: dict[str, Any] = {"value": str(option["value"]), "text": option["label"]}
     if option.get("hint"):
         item["hint"] = {"text": option["hint"]}
+    if option.get("exclusive"):
+        item["behaviour"] = "exclusive"
     return item
+
+
+def exclusive_last(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put an exclusive checkbox ("None of these") last, after GOV.UK's "or" divider."""
+    alone = [item for item in items if item.get("behaviour") == "exclusive"]
+    if not alone:
+        return items
+    return [item for item in items if item not in alone] + [{"divider": "or"}, *alone]
 
 
 def mark_checked(items: list[dict[str, Any]], values: Any) -> list[dict[str, Any]]:
@@ -29,14 +39,6 @@ def mark_checked(items: list[dict[str, Any]], values: Any) -> list[dict[str, Any
 def mark_selected(items: list[dict[str, Any]], value: Any) -> list[dict[str, Any]]:
     """Select the item whose value was chosen."""
     return [{**item, "selected": item["value"] == (value or "")} for item in items]
-
-
-def file_hint(field: dict[str, Any]) -> str:
-    """Describe a file field's limits."""
-    accept = field.get("validation", {}).get("accept") or []
-    kinds = ", ".join(ext.lstrip(".").upper() for ext in accept)
-    size = max_size_mb(field)
-    return f"{kinds + ' files, ' if kinds else ''}up to {size:g}MB.".capitalize()
 
 
 def groupby_page(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -75,11 +77,12 @@ def init_app(app: Flask) -> None:
     for name, function in {
         "option_item": option_item,
         "mark_checked": mark_checked,
+        "exclusive_last": exclusive_last,
         "mark_selected": mark_selected,
-        "file_hint": file_hint,
         "groupby_page": groupby_page,
         "error_under": error_under,
         "uk_datetime": uk_datetime,
         "decision_item": decision_item,
     }.items():
         app.jinja_env.filters[name] = function
+    app.jinja_env.globals["field_type"] = field_type

@@ -43,6 +43,13 @@ def _set(page: Page, field: dict[str, Any], name: str, value: Any) -> None:
         page.locator(f'input[name="{name}"]').check()
     elif kind == "select":
         page.locator(f'select[name="{name}"]').select_option(str(value))
+    elif kind == "managed_choice":  # a listed name, or another typed in its own box
+        choice = page.locator(f'select[name="{name}-choice"]')
+        if choice.locator(f'option[value="{value}"]').count():
+            choice.select_option(str(value))
+        else:
+            choice.select_option("__other__")
+            page.locator(f'[name="{name}-other"]').fill(str(value))
     elif kind in ("file", "guidance"):
         return
     else:

@@ -361,3 +361,16 @@ def test_a_label_edit_is_exactly_one_change(spot: tuple[str, int], label: str) -
     assert changes[0].kind == "changed" and changes[0].what == "Field"
     assert changes[0].detail.startswith("Label changed from ")
     assert old_label.split()[0] in changes[0].detail
+
+
+def test_exclusive_options_and_account_prefill_are_described() -> None:
+    old = {"id": "f", "title": "F", "version": 1, "pages": [{"id": "p", "title": "P", "fields": [
+        {"name": "s", "type": "checkboxes", "label": "Status",
+         "options": [{"value": "a", "label": "A"}, {"value": "none", "label": "None"}]},
+        {"name": "e", "type": "email", "label": "Email"}]}]}
+    new = copy.deepcopy(old)
+    new["pages"][0]["fields"][0]["options"][1]["exclusive"] = True
+    new["pages"][0]["fields"][1]["from_account"] = "email"
+    details = [change.detail for change in diff_definitions(old, new)]
+    assert 'Option "None" now chosen on its own' in details
+    assert "Filled in from the account's email" in details

@@ -15,8 +15,8 @@ from flask import Flask
 from cspr.documents import library, manage, operations, sample
 from cspr.documents.filters import make_filters, uk_date, uk_day_date
 from cspr.documents.render import render_docx
-from cspr.documents.shipped import TEMPLATES, build
 from cspr.exceptions import Refused
+from scripts.doc_templates import TEMPLATES, build
 from tests.documents.conftest import docx_text, make_docx, table_rows
 
 SHIPPED = Path(__file__).resolve().parents[2] / "doc_templates"

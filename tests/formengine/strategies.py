@@ -7,7 +7,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from cspr.formengine.core_types import FIELD_TYPES, OP_FIELD_TYPES, OPS
+from cspr.formengine.core_types import OPS
+from cspr.formengine.definitions import FIELD_TYPES
+from cspr.formengine.fieldtypes import op_types
 
 Spec = dict[str, Any]
 TOP_TYPES = list(FIELD_TYPES)
@@ -18,6 +20,8 @@ EMAILS = ["a@example.com", "name.surname@test.org.uk", "x+y@sub.example.net"]
 PHONES = ["01632 960 001", "07700 900 982", "+44 7700 900982", "0044 20 7946 0000"]
 POSTCODES = ["SW1A 1AA", "ls1 1aa", "M1 1AE", "b338th", "CR2 6XH"]
 EXTENSIONS = [".pdf", ".docx", ".odt", ".txt"]
+TIMES = ["00:00", "09:05", "14:30", "23:59"]
+NHS_NUMBERS = ["9434765919", "4010232137"]
 BAD_VALUES: list[Any] = [
     "", "x", "2025-02-30", "9999-99-99", "not an email", "LS1", "0000", 7, -100, 10**6, 2.5,
     True, False, None, [], ["zz"], [1, 1], {"a": 1}, {"given_names": 5}, {"line1": "x"},
@@ -86,7 +90,7 @@ def comparisons(
 ) -> Spec:
     """Draw a comparison suited to a field's type."""
     kind = target["type"]
-    ops = [op for op in OPS if kind in OP_FIELD_TYPES[op]]
+    ops = [op for op in OPS if kind in op_types(op)]
     if not server_rules:
         ops = [op for op in ops if op not in ("before", "after")]
     op = draw(st.sampled_from(ops))
@@ -121,6 +125,10 @@ def _single_values(target: Spec) -> list[Any]:
         return [-1, 0, 1, 2, 5]
     if kind == "date":
         return DATES
+    if kind == "time_of_day":
+        return TIMES
+    if kind == "nhs_number":
+        return NHS_NUMBERS
     return ["a", "ab", "B", "é", "a@example.com"]
 
 
@@ -254,6 +262,12 @@ def good_values(spec: Spec) -> st.SearchStrategy[Any]:
             {"line1": st.just("1 High Street"), "town": st.just("Leeds"),
              "postcode": st.sampled_from(POSTCODES)},
             optional={"line2": st.just("Flat 2"), "county": st.just("West Yorkshire")})
+    if kind == "time_of_day":
+        return st.sampled_from(TIMES + ["2:30pm", "9am", "midday"])
+    if kind == "nhs_number":
+        return st.sampled_from(NHS_NUMBERS + ["943 476 5919", "401-023-2137"])
+    if kind == "managed_choice":
+        return st.sampled_from(["Northshire Community Health", "Another agency"])
     if kind == "file":
         return _files(spec)
     if kind == "repeating_group":

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from cspr.formengine import messages
+from cspr.formengine.fieldtypes import upload
 
 
 @pytest.mark.parametrize(
@@ -56,10 +57,10 @@ def test_plural(noun: str, expected: str) -> None:
 
 def test_file_messages() -> None:
     odt = {"validation": {"accept": [".odt", ".pdf", ".docx"], "max_size_mb": 0.5}}
-    assert messages.file_type_message(odt) == "The selected file must be an ODT, PDF or DOCX"
-    assert messages.file_size_message(odt) == "The selected file must be smaller than 512KB"
-    assert messages.file_size_message({}) == "The selected file must be smaller than 10MB"
-    assert messages.file_type_message({"validation": {"accept": [".pdf"]}}) == (
+    assert upload.file_type_message(odt) == "The selected file must be an ODT, PDF or DOCX"
+    assert upload.file_size_message(odt) == "The selected file must be smaller than 512KB"
+    assert upload.file_size_message({}) == "The selected file must be smaller than 10MB"
+    assert upload.file_type_message({"validation": {"accept": [".pdf"]}}) == (
         "The selected file must be a PDF")
 
 

@@ -27,14 +27,11 @@ from hypothesis import strategies as st
 from cspr.builder import conditions, operations
 from cspr.exceptions import Refused
 from cspr.formengine.core_types import (
-    ADDRESS_PARTS,
     DATE_RULES,
-    FIELD_TYPES,
-    NAME_PARTS,
     OPS,
-    OPTION_TYPES,
 )
-from cspr.formengine.definitions import check_definition
+from cspr.formengine.definitions import FIELD_TYPES, check_definition
+from cspr.formengine.fieldtypes import field_type
 from cspr.storage import get_store
 from tests.conftest import csrf_token
 from tests.formengine.strategies import definitions
@@ -464,7 +461,7 @@ def _action(data: st.DataObject, doc: dict[str, Any]) -> tuple[str, dict[str, An
     paths = _paths(doc)
     path = data.draw(st.sampled_from(paths))
     page = data.draw(st.sampled_from([p["id"] for p in doc["pages"]]))
-    option_paths = [p for p in paths if _field(doc, p)["type"] in OPTION_TYPES] or paths
+    option_paths = [p for p in paths if field_type(_field(doc, p)).has_options] or paths
     option_path = data.draw(st.sampled_from(option_paths))
     index = data.draw(st.integers(0, 6))
     direction = {"direction": data.draw(st.sampled_from(["up", "down", "sideways"]))}
@@ -560,8 +557,8 @@ def _answers(data: st.DataObject, fields: list[dict[str, Any]]) -> dict[str, Any
             if field["type"] == "repeating_group" else [("", field)]
         for prefix, item in slots:
             name = f"{prefix}-{item['name']}" if prefix else item["name"]
-            parts = {"date": ("day", "month", "year"), "person_name": NAME_PARTS,
-                     "uk_address": ADDRESS_PARTS}.get(item["type"], ())
+            parts = {"date": ("day", "month", "year")}.get(item["type"], ()) or \
+                field_type(item).parts
             keys += [f"{name}-{part}" for part in parts] or [name]
     posted: dict[str, Any] = {}
     chosen: list[str] = data.draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []

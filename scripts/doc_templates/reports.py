@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cspr.documents.shipped.kit import NOTE, RR, TOR, Builder
+from scripts.doc_templates.kit import NOTE, RR, TOR, Builder
 
 
 def panel_notification_summary(b: Builder) -> None:

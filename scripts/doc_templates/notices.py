@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cspr.documents.shipped.kit import CONTACT, RR, TOR, Builder
+from scripts.doc_templates.kit import CONTACT, RR, TOR, Builder
 
 
 def _notice_head(b: Builder, heading: str) -> None:

@@ -1,6 +1,7 @@
 """The shipped Word templates, written with python-docx by scripts/build_doc_templates.py.
 
-Never used by the running app, which reads the built files in doc_templates/. Placeholders
+Not part of the app (it lives beside scripts/, outside the cspr package): the running app
+reads the built files in doc_templates/. Placeholders
 use docxtpl's Jinja: {{ value }}, {%p if %} paragraphs and {%tr for %} table rows.
 """
 
@@ -10,10 +11,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from cspr.documents.shipped.kit import Builder
-from cspr.documents.shipped.letters import family_decision_letter, family_invitation_letter
-from cspr.documents.shipped.notices import delay_notice, publication_notice
-from cspr.documents.shipped.reports import (
+from scripts.doc_templates.kit import Builder
+from scripts.doc_templates.letters import family_decision_letter, family_invitation_letter
+from scripts.doc_templates.notices import delay_notice, publication_notice
+from scripts.doc_templates.reports import (
     panel_notification_summary,
     rapid_review_report,
     terms_of_reference,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cspr.documents.shipped.kit import CONTACT, RR, TOR, Builder
+from scripts.doc_templates.kit import CONTACT, RR, TOR, Builder
 
 
 def family_decision_letter(b: Builder) -> None:

@@ -1,0 +1,1 @@
+"""Set-up and build scripts; scripts.doc_templates builds the shipped Word templates."""
