@@ -18,3 +18,7 @@ case_changed = _signals.signal("case-changed")
 # sender: the case its page shows; user=the viewer. Not sent in a transaction: a receiver
 # returns a panel for the page ({"template": ..., "data": ...}) or None, and writes nothing.
 case_page_panels = _signals.signal("case-page-panels")
+# sender: the signed-in user; today=the UK date. Each receiver returns the things waiting for
+# that person's action (objects with text, endpoint, values, reference, due, status, note,
+# sort_key()), for the home page. Read only.
+waiting_for = _signals.signal("waiting-for")

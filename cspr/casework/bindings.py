@@ -10,6 +10,7 @@ sub-field bound to "agency.name".
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -98,13 +99,26 @@ def _to_answer(field: dict[str, Any], value: Any) -> Any:
     """Turn a fact's value into an answer the question takes (yes/no questions hold true)."""
     if field.get("type") == "yes_no":
         return {"yes": True, "no": False}.get(str(value)) if not isinstance(value, bool) else value
+    spec = FACTS.get(str(field.get("case_fact")))
+    if spec is not None and spec.aliases and field.get("options"):
+        offered = {str(o.get("value")) for o in field["options"]}
+        back = {fact: option for option, fact in spec.aliases if option in offered}
+        if isinstance(value, list):
+            return [back.get(v, v) for v in value]
+        return back.get(value, value)
     return value
 
 
 def _to_fact(field: dict[str, Any], value: Any) -> Any:
-    """Turn an answer into the fact's value (a yes/no answer becomes "yes" or "no")."""
+    """Turn an answer into the fact's value (yes/no becomes "yes" or "no"; aliases resolved)."""
     if field.get("type") == "yes_no" and isinstance(value, bool):
         return "yes" if value else "no"
+    spec = FACTS.get(str(field.get("case_fact")))
+    if spec is not None and spec.aliases:
+        names = dict(spec.aliases)
+        if isinstance(value, list):
+            return [names.get(v, v) for v in value]
+        return names.get(value, value)
     return value
 
 
@@ -168,9 +182,9 @@ def _list_items(field: dict[str, Any], value: Any, item_fact: str, distinct: boo
     elif isinstance(value, list):
         raw = [str(item) for item in value]
     else:
-        raw = str(value).replace(",", "\n").splitlines()
+        raw = re.split(r"[\n,;]", str(value))
     items: list[str] = []
-    for item in (" ".join(part.split()) for part in raw):
+    for item in (" ".join(part.split()).strip(" .") for part in raw):
         if item and not (distinct and item.lower() in {i.lower() for i in items}):
             items.append(item)
     return items

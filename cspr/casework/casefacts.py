@@ -37,7 +37,10 @@ def get(case: dict[str, Any], name: str, child: int = 0) -> Any:
         raise KeyError(f"There is no case fact called {name}")
     if spec.per_child:
         kids = children(case)
-        return dict(kids[child]).get(spec.key) if child < len(kids) else None
+        held = dict(kids[child]) if child < len(kids) else {}
+        if spec.key == "unborn" and "unborn" not in held and held.get("name"):
+            return "no"  # a child with a name (from the referral, say) has been born
+        return held.get(spec.key)
     return (case.get("facts") or {}).get(name)
 
 

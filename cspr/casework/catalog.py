@@ -36,6 +36,9 @@ class Fact:
     # Expected to change with each update (an action plan's statuses): the newest form's
     # value is taken, not held back as a disagreement.
     latest_wins: bool = False
+    # Option values that forms use for the same thing under another name ("none_known" on the
+    # referral is "none" on the notification): the fact holds the name on the right.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def per_child(self) -> bool:
@@ -85,7 +88,7 @@ FACTS: dict[str, Fact] = {
         Fact("child.ethnicity", "Child's ethnic group", "choice", _CHOICE),
         Fact("child.disability", "Child's disability", "yes_no", _YES_NO),
         Fact("child.legal_status", "Child's legal status", "choices", ("checkboxes",),
-             needed=True),  # fmt: skip
+             needed=True, aliases=(("none_known", "none"),)),  # fmt: skip
         Fact("child.known_to_social_care", "Known to children's social care", "choice", _CHOICE),
         Fact("child.home_area", "Area the child normally lives in", "text", _TEXT),
         Fact("child.address", "Child's home address", "address", ("uk_address",)),

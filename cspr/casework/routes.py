@@ -27,6 +27,7 @@ from cspr.casework import (
     decisions,
     stages,
     tasks,
+    todo,
     tracks,
 )
 from cspr.casework import operations as verbs
@@ -34,7 +35,7 @@ from cspr.casework.answers import date_values, read_answers
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
-from cspr.signals import case_page_panels, form_sent
+from cspr.signals import case_page_panels, form_sent, waiting_for
 from cspr.storage import NotFound
 from cspr.timeutil import uk_today
 
@@ -251,4 +252,5 @@ def init_app(app: Any) -> None:
     app.jinja_env.filters["fact_text"] = lambda value, name: casefacts.display(name, value)
     # Signals belong to the process, not the app; connecting the same function again is a no-op.
     form_sent.connect(cases.on_form_sent)
+    waiting_for.connect(todo.waiting)
     add_demo_command(app)

@@ -10,6 +10,8 @@ from flask.typing import ResponseReturnValue
 from cspr.auth.roles import ADMIN, ROLES, current_user, login_required, role_names
 from cspr.main.navigation import service_navigation
 from cspr.security import csp_nonce
+from cspr.signals import waiting_for
+from cspr.timeutil import uk_today
 
 bp = Blueprint("main", __name__)
 
@@ -23,10 +25,13 @@ def home() -> ResponseReturnValue:
     from cspr.formengine.operations import drafts_of
     from cspr.formengine.registry import load_errors
 
+    today = uk_today()
+    items = [item for _, found in waiting_for.send(user, today=today) for item in found or []]
     return render_template(
         "home.html",
         title="Home",
         role_name=ROLES.get(user["role"], ""),
+        waiting=sorted(items, key=lambda item: item.sort_key()),
         drafts=drafts_of(user),
         form_problems=load_errors() if user["role"] == ADMIN else [],
     )

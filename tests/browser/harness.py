@@ -66,6 +66,8 @@ class LiveServer:
             "CSPR_DATA_DIR": str(self.data_dir),
             "CSPR_PARTNERSHIP_NAME": "Testshire Safeguarding Children Partnership",
             "CSPR_BASE_URL": self.url,
+            # Journeys sign in as one person after another from the same address.
+            "CSPR_LOGIN_RATE_LIMIT": "200 per minute",
         }
 
     def flask(self, *args: str, stdin: str | None = None) -> str:
