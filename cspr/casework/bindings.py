@@ -19,6 +19,7 @@ from cspr.casework import casefacts
 from cspr.casework.casefacts import Proposal
 from cspr.casework.catalog import CHILDREN, FACTS, MAX_CHILDREN
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import field_type
 
 AGENCIES = "agencies.involved"
 AGENCY_NAME = "agency.name"
@@ -27,6 +28,11 @@ ACTION_STATUS = "action.status"
 # Facts held as a list, each item taken from one question of a repeating group's rows.
 LISTS = {AGENCIES: AGENCY_NAME, ACTIONS: ACTION_STATUS}
 GROUP_FACTS = (CHILDREN, *LISTS)
+KIND_WORDS = {"text": "a text answer", "date": "a date", "time": "a time of day",
+              "number": "a number", "choice": "one choice from a list",
+              "choices": "choices from a list", "boolean": "a yes or no answer",
+              "person": "a person's name", "address": "an address",
+              "rows": "a repeating group"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ def bindings(definition: FormDefinition) -> Iterator[Binding]:
         name = field.get("case_fact")
         if name:
             yield Binding(field, name)
-        if field.get("type") == "repeating_group" and name in GROUP_FACTS:
+        if field_type(field).is_group and name in GROUP_FACTS:
             for sub in field.get("fields", []):
                 if sub.get("case_fact"):
                     yield Binding(sub, sub["case_fact"], field)
@@ -97,7 +103,7 @@ def prefill(definition: FormDefinition, case: dict[str, Any]) -> dict[str, Any]:
 
 def _to_answer(field: dict[str, Any], value: Any) -> Any:
     """Turn a fact's value into an answer the question takes (yes/no questions hold true)."""
-    if field.get("type") == "yes_no":
+    if field_type(field).answer_kind == "boolean":
         return {"yes": True, "no": False}.get(str(value)) if not isinstance(value, bool) else value
     spec = FACTS.get(str(field.get("case_fact")))
     if spec is not None and spec.aliases and field.get("options"):
@@ -111,7 +117,7 @@ def _to_answer(field: dict[str, Any], value: Any) -> Any:
 
 def _to_fact(field: dict[str, Any], value: Any) -> Any:
     """Turn an answer into the fact's value (yes/no becomes "yes" or "no"; aliases resolved)."""
-    if field.get("type") == "yes_no" and isinstance(value, bool):
+    if field_type(field).answer_kind == "boolean" and isinstance(value, bool):
         return "yes" if value else "no"
     spec = FACTS.get(str(field.get("case_fact")))
     if spec is not None and spec.aliases:
@@ -137,12 +143,12 @@ def _child_row(group: dict[str, Any], number: int, case: dict[str, Any]) -> dict
 def _agencies_answer(field: dict[str, Any], names: list[str]) -> Any:
     if not names:
         return None
-    kind = field.get("type")
-    if kind == "repeating_group":
+    kind = field_type(field)
+    if kind.is_group:
         sub = next((s["name"] for s in field.get("fields", [])
                     if s.get("case_fact") == AGENCY_NAME), None)  # fmt: skip
         return [{sub: name} for name in names] if sub else None
-    if kind in ("checkboxes",):
+    if kind.answer_kind == "choices":
         return list(names)
     return "\n".join(names)
 
@@ -175,7 +181,7 @@ def proposals(definition: FormDefinition, answers: dict[str, Any]) -> list[Propo
 
 def _list_items(field: dict[str, Any], value: Any, item_fact: str, distinct: bool) -> list[str]:
     """Return a list fact's items: one question of each row, a list's choices, or lines."""
-    if isinstance(value, list) and field.get("type") == "repeating_group":
+    if isinstance(value, list) and field_type(field).is_group:
         sub = next((s["name"] for s in field.get("fields", [])
                     if s.get("case_fact") == item_fact), None)  # fmt: skip
         raw = [str(row.get(sub) or "") for row in value] if sub else []
@@ -212,7 +218,7 @@ def _field_problems(field: dict[str, Any], group: dict[str, Any] | None, path: s
     label = field.get("label") or field.get("name")
     use = field.get("case_fact_use", "read_write")
     if group is None and name == CHILDREN:
-        if field.get("type") != "repeating_group":
+        if not field_type(field).is_group:
             return [(where, f"Only a repeating group can be bound to '{name}': '{label}' is "
                             "not one")]  # fmt: skip
         return []
@@ -228,9 +234,10 @@ def _field_problems(field: dict[str, Any], group: dict[str, Any] | None, path: s
     if group is not None and group.get("case_fact") == CHILDREN and not spec.per_child:
         return [(where, f"'{label}' is in the children's group but '{name}' is not about a "
                         "child")]  # fmt: skip
-    if field.get("type") not in spec.field_types:
-        return [(where, f"'{label}' is a {field.get('type')} question, but '{spec.label}' needs "
-                        f"one of these types: {', '.join(spec.field_types)}")]  # fmt: skip
+    kind = field_type(field)
+    if kind.answer_kind not in spec.answer_kinds:
+        return [(where, f"'{label}' is a {kind.words} question, but '{spec.label}' needs "
+                        f"{' or '.join(KIND_WORDS[k] for k in spec.answer_kinds)}")]  # fmt: skip
     if group is None and use != "read":
         if name in seen:
             return [(where, f"Two questions change '{spec.label}': '{seen[name]}' and "

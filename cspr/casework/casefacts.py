@@ -141,14 +141,14 @@ def display(name: str, value: Any) -> str:
     spec = FACTS.get(name)
     if not is_set(value) or spec is None:
         return "Not recorded"
-    if spec.kind == "date" and isinstance(value, str):
+    if spec.shape == "date" and isinstance(value, str):
         try:
             return short_date(date.fromisoformat(value))
         except ValueError:
             return value
-    if spec.kind == "person" and isinstance(value, dict):
+    if spec.shape == "person" and isinstance(value, dict):
         return " ".join(str(value.get(p) or "") for p in ("given_names", "family_name")).strip()
-    if spec.kind == "yes_no":
+    if spec.shape == "boolean":
         return {"yes": "Yes", "no": "No"}.get(str(value), str(value))
     if spec.choices:
         return choice_label(name, value) or str(value)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
-Kind = Literal["text", "long_text", "date", "time", "choice", "choices", "yes_no", "number",
+# What a fact's value is, for showing it: words, a paragraph, a date, a time, a coded choice or
+# several, yes or no, a number, a person's name, an address or a list of names.
+Shape = Literal["text", "paragraph", "date", "time", "choice", "choices", "boolean", "number",
                "person", "address", "list"]  # fmt: skip
 CHILDREN = "children"
 CHILD_PREFIX = "child."
@@ -25,9 +27,9 @@ class Fact:
 
     name: str
     label: str
-    kind: Kind
-    # The field types a question bound to it may have (its answers must fit the fact).
-    field_types: tuple[str, ...]
+    shape: Shape
+    # The kinds of answer a question bound to it may give (its answers must fit the fact).
+    answer_kinds: tuple[str, ...]
     statutory: bool = False  # starts or stops a statutory clock, or decides a statutory duty
     # The shipped process reads it: a question bound to it cannot be removed or retyped in the
     # builder until the binding moves to another question of the form.
@@ -41,6 +43,13 @@ class Fact:
     aliases: tuple[tuple[str, str], ...] = ()
 
     @property
+    def field_types(self) -> tuple[str, ...]:
+        """Return the names of the field types whose questions can be bound to the fact."""
+        from cspr.formengine.fieldtypes import registered
+
+        return tuple(t.name for t in registered() if t.answer_kind in self.answer_kinds)
+
+    @property
     def per_child(self) -> bool:
         """Say whether the fact is held for each child."""
         return self.name.startswith(CHILD_PREFIX)
@@ -51,10 +60,11 @@ class Fact:
         return self.name.removeprefix(CHILD_PREFIX)
 
 
+# The kinds of answer (see FieldType.answer_kind) a question bound to a fact may give.
 _DATE = ("date",)
-_TEXT = ("short_text", "long_text")
-_CHOICE = ("radios", "select", "managed_list")
-_YES_NO = ("yes_no", "radios")
+_TEXT = ("text",)
+_CHOICE = ("choice",)
+_YES_NO = ("boolean", "choice")
 
 DECISIONS = (
     ("local_cspr", "a local child safeguarding practice review"),
@@ -80,19 +90,19 @@ FACTS: dict[str, Fact] = {
     fact.name: fact
     for fact in (
         # The child or children.
-        Fact("child.name", "Child's name", "person", ("person_name",), needed=True),
-        Fact("child.unborn", "Unborn child", "yes_no", _YES_NO),
+        Fact("child.name", "Child's name", "person", ("person",), needed=True),
+        Fact("child.unborn", "Unborn child", "boolean", _YES_NO),
         Fact("child.date_of_birth", "Child's date of birth", "date", _DATE, needed=True),
-        Fact("child.age", "Child's age in years", "number", ("integer",), needed=True),
+        Fact("child.age", "Child's age in years", "number", ("number",), needed=True),
         Fact("child.gender", "Child's gender", "choice", _CHOICE),
         Fact("child.ethnicity", "Child's ethnic group", "choice", _CHOICE),
-        Fact("child.disability", "Child's disability", "yes_no", _YES_NO),
-        Fact("child.legal_status", "Child's legal status", "choices", ("checkboxes",),
+        Fact("child.disability", "Child's disability", "boolean", _YES_NO),
+        Fact("child.legal_status", "Child's legal status", "choices", ("choices",),
              needed=True, aliases=(("none_known", "none"),)),  # fmt: skip
         Fact("child.known_to_social_care", "Known to children's social care", "choice", _CHOICE),
         Fact("child.home_area", "Area the child normally lives in", "text", _TEXT),
-        Fact("child.address", "Child's home address", "address", ("uk_address",)),
-        Fact("child.nhs_number", "Child's NHS number", "text", ("nhs_number", "short_text")),
+        Fact("child.address", "Child's home address", "address", ("address",)),
+        Fact("child.nhs_number", "Child's NHS number", "text", ("text",)),
         Fact("child.role", "The child's part in the incident", "choice", _CHOICE,
              choices=CHILD_ROLES),  # fmt: skip
         # The incident.
@@ -101,24 +111,24 @@ FACTS: dict[str, Fact] = {
         Fact("incident.abuse_or_neglect", "Abuse or neglect known or suspected", "choice",
              _YES_NO, statutory=True, needed=True),  # fmt: skip
         Fact("incident.date", "Date of the incident", "date", _DATE),
-        Fact("incident.time", "Time of the incident", "time", ("time_of_day", "short_text")),
+        Fact("incident.time", "Time of the incident", "time", ("time", "text")),
         Fact("incident.place", "Where the incident happened", "text", _TEXT),
-        Fact("incident.outline", "Outline of the case", "long_text", _TEXT),
-        Fact("incident.looked_after", "A child was looked after by a local authority", "yes_no",
+        Fact("incident.outline", "Outline of the case", "paragraph", _TEXT),
+        Fact("incident.looked_after", "A child was looked after by a local authority", "boolean",
              _YES_NO, statutory=True, needed=True),  # fmt: skip
-        Fact("incident.care_leaver", "A care leaver aged 24 or under died", "yes_no", _YES_NO,
+        Fact("incident.care_leaver", "A care leaver aged 24 or under died", "boolean", _YES_NO,
              statutory=True, needed=True),  # fmt: skip
         # Agencies and family.
         Fact("agencies.involved", "Agencies involved with the child and family", "list",
-             ("repeating_group", "checkboxes", "long_text")),  # fmt: skip
-        Fact("family.contact_hold", "Family must not be contacted yet", "yes_no", _YES_NO,
+             ("rows", "choices", "text")),  # fmt: skip
+        Fact("family.contact_hold", "Family must not be contacted yet", "boolean", _YES_NO,
              needed=True),  # fmt: skip
         Fact("family.contact_hold_reason", "Why the family must not be contacted yet",
-             "long_text", _TEXT),  # fmt: skip
+             "paragraph", _TEXT),  # fmt: skip
         # The notification.
         Fact("notification.local_authority", "Local authority that notified", "text", _TEXT),
         Fact("notification.reference", "Reference from the national online system", "text",
-             ("short_text",), statutory=True, needed=True),  # fmt: skip
+             ("text",), statutory=True, needed=True),  # fmt: skip
         # Key dates of the statutory process.
         Fact("dates.la_aware", "Date the local authority became aware", "date", _DATE,
              statutory=True, needed=True),  # fmt: skip
@@ -138,24 +148,24 @@ FACTS: dict[str, Fact] = {
         Fact("dates.published", "Date the report was published", "date", _DATE,
              statutory=True, needed=True),  # fmt: skip
         Fact("actions.statuses", "The status of each action in the action plan", "list",
-             ("repeating_group",), latest_wins=True),  # fmt: skip
+             ("rows",), latest_wins=True),  # fmt: skip
         # The decision and the Panel's answer.
         Fact("decision.outcome", "The partners' decision", "choice", _CHOICE, statutory=True,
              needed=True, choices=DECISIONS),  # fmt: skip
-        Fact("decision.rationale", "Reasons for the decision", "long_text", _TEXT, needed=True),
+        Fact("decision.rationale", "Reasons for the decision", "paragraph", _TEXT, needed=True),
         Fact("decision.local_criteria", "Criteria for a local review that apply (regulation 11)",
-             "choices", ("checkboxes",)),  # fmt: skip
+             "choices", ("choices",)),  # fmt: skip
         Fact("decision.national_criteria", "National review criteria that may apply "
-             "(regulation 3)", "choices", ("checkboxes",)),  # fmt: skip
+             "(regulation 3)", "choices", ("choices",)),  # fmt: skip
         Fact("panel.response", "The Panel's response", "choice", _CHOICE, statutory=True,
              needed=True, choices=PANEL_RESPONSES),  # fmt: skip
         Fact("panel.national_review", "The Panel's answer on a national review", "choice",
              _CHOICE, needed=True, choices=NATIONAL_ANSWERS),  # fmt: skip
-        Fact("panel.comments", "What the Panel said", "long_text", _TEXT),
+        Fact("panel.comments", "What the Panel said", "paragraph", _TEXT),
         # The local review.
         Fact("review.name", "Name of the local review", "text", _TEXT),
-        Fact("review.lead_reviewer", "Lead reviewer", "person", ("person_name",)),
-        Fact("review.lead_reviewer_independent", "The lead reviewer is independent", "yes_no",
+        Fact("review.lead_reviewer", "Lead reviewer", "person", ("person",)),
+        Fact("review.lead_reviewer_independent", "The lead reviewer is independent", "boolean",
              _YES_NO, needed=True),  # fmt: skip
         Fact("review.publication_plan", "What will be published", "choice", _CHOICE,
              choices=PUBLICATION_PLANS),  # fmt: skip

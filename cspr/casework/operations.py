@@ -134,7 +134,7 @@ def set_fact(
     spec = FACTS.get(name)
     if spec is None:
         raise Refused("Select which fact to record", "name")
-    if spec.kind == "date" and isinstance(value, date):
+    if spec.shape == "date" and isinstance(value, date):
         if name != "dates.planned_publication":
             _not_future(value, spec.label, "when")
         value = value.isoformat()
@@ -142,7 +142,7 @@ def set_fact(
                                         "page:facts", True)  # fmt: skip
     if not history:
         return case
-    shown = long_date(date.fromisoformat(value)) if spec.kind == "date" else str(value)
+    shown = long_date(date.fromisoformat(value)) if spec.shape == "date" else str(value)
     updated = cases.change(case_id, cases.event("fact", f"{spec.label}: {shown}", user),
                            facts=facts, fact_history=[*case.get("fact_history", []), *history])
     audit.record("update", "case", case_id, {"fact": name}, user=user)

@@ -124,7 +124,7 @@ def referral_answers(**changes: Any) -> dict[str, Any]:
     """Return a complete referral (the demo's first story), with some answers changed."""
     from datetime import date, timedelta
 
-    from cspr.casework import demo_answers
+    from cspr.demo import answers as demo_answers
 
     today = date.today()
     story = demo_answers.STORIES["A"]

@@ -83,9 +83,8 @@ def test_a_form_sent_on_a_case_names_the_case_and_its_team(app: Flask, people: d
     assert f"It is part of case {case['reference']}." in text
     assert f'href="/cases/{case["id"]}"' in html
     assert "everyone working on the case (the rest of the business unit," in text
-    decision = send(app, people["la"], "consideration_decision",
-                    {"partner_organisation": "local_authority"}, case["id"])
-    text = words(confirmation(app, people["la"], decision))
+    sent_by_partner = send(app, people["la"], "notification", case_id=case["id"])
+    text = words(confirmation(app, people["la"], sent_by_partner))
     assert ("You and everyone working on the case (the business unit, the other statutory "
             "partners and the independent chair) can now see it.") in text
 

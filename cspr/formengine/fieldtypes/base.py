@@ -65,6 +65,10 @@ class FieldType:
     exclusive_options: ClassVar[bool] = False  # an option may be chosen only on its own
     withheld: ClassVar[bool] = False  # identifies someone: withheld in anonymised documents
     names_person: ClassVar[bool] = False  # a person's name: pseudonymised in documents
+    # What kind of value an answer is, for things outside the engine that bind to answers (case
+    # facts): text, date, time, number, choice, choices, boolean, person, address, rows, file
+    # or none.
+    answer_kind: ClassVar[str] = "text"
     parts: ClassVar[tuple[str, ...]] = ()  # named parts of a structured answer
     ops: ClassVar[frozenset[str]] = ALWAYS_OPS  # condition comparisons it can be tested by
     keys: ClassVar[Schema] = {}  # its own definition keys, with their meta-schema

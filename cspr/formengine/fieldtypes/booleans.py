@@ -21,6 +21,8 @@ _TICKED_WORDS = {"y", "yes", "on", "true", "1"}
 class BooleanType(FieldType):
     """An answer stored as true or false, compared with true or false."""
 
+    answer_kind = "boolean"
+
     ops = ALWAYS_OPS | {"equals", "not_equals"}
     export_width = 8.0
 

@@ -41,6 +41,8 @@ def exclusive_option(field: Field) -> dict[str, Any] | None:
 class OptionsType(FieldType):
     """A choice among the options the definition lists."""
 
+    answer_kind = "choice"
+
     has_options = True
     keys: ClassVar[Schema] = {"options": {
         "type": "array", "minItems": 1, "maxItems": 200, "items": {"$ref": "#/$defs/option"},
@@ -129,6 +131,8 @@ class Select(OptionsType):
 
 class Checkboxes(OptionsType):
     """Any number of choices; an exclusive option ("None of these") must stand alone."""
+
+    answer_kind = "choices"
 
     name = "checkboxes"
     label = "Any number of choices from a list (checkboxes)"

@@ -42,6 +42,8 @@ class DateParts(Form):
 class DateType(FieldType):
     """A calendar date, stored as YYYY-MM-DD."""
 
+    answer_kind = "date"
+
     name = "date"
     label = "Date"
     words = "date"

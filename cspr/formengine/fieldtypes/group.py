@@ -27,6 +27,8 @@ def _of(field: Field) -> FieldType:
 class RepeatingGroup(FieldType):
     """A list of items, each holding answers to the group's own questions."""
 
+    answer_kind = "rows"
+
     name = "repeating_group"
     label = "Repeating group (questions asked once per item, like each child)"
     words = "repeating group"

@@ -14,6 +14,8 @@ from cspr.formengine.fieldtypes.base import Field, FieldType
 class Guidance(FieldType):
     """A heading and paragraphs between the questions."""
 
+    answer_kind = "none"
+
     name = "guidance"
     label = "Guidance text (no answer)"
     words = "guidance text"

@@ -67,6 +67,8 @@ class Choice(Form):
 class ManagedChoice(FieldType):
     """One entry from a managed list, as a drop-down with type-ahead when JavaScript runs."""
 
+    answer_kind = "choice"
+
     name = "managed_choice"
     label = "One choice from a list the administrator keeps (such as agencies)"
     words = "choice from a managed list"

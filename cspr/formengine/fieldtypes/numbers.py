@@ -38,6 +38,8 @@ def _limits(json_type: str) -> Schema:
 class NumberType(TextType):
     """A number typed in a text box, with optional smallest and largest values."""
 
+    answer_kind = "number"
+
     whole: ClassVar[bool] = False
     json_type: ClassVar[str] = "number"
     ops = ALWAYS_OPS | EQUALITY_OPS | {"greater_than", "less_than"}

@@ -100,6 +100,8 @@ class PartsType(FieldType):
 class PersonName(PartsType):
     """Given names and a family name."""
 
+    answer_kind = "person"
+
     name = "person_name"
     label = "Person's name (given names and family name)"
     words = "person's name"
@@ -121,6 +123,8 @@ class PersonName(PartsType):
 
 class UkAddress(PartsType):
     """A UK address with a real postcode."""
+
+    answer_kind = "address"
 
     name = "uk_address"
     label = "UK address"

@@ -64,6 +64,8 @@ def spoken(value: str) -> str:
 class TimeOfDay(TextType):
     """A time of day on the 24-hour or 12-hour clock, shown as 2:30pm."""
 
+    answer_kind = "time"
+
     name = "time_of_day"
     label = "Time of day"
     words = "time of day"

@@ -86,6 +86,8 @@ def file_hint(field: Field) -> str:
 class Upload(FieldType):
     """A file chosen on the page, checked for size and type, kept with the form."""
 
+    answer_kind = "file"
+
     name = "file"
     label = "File upload"
     words = "file upload"
