@@ -7,7 +7,7 @@ from typing import Any
 from cspr import audit
 from cspr.auth.operations import AGENCIES, _require_admin
 from cspr.exceptions import Refused
-from cspr.storage import NotFound, get_store
+from cspr.storage import NotFound, get_store, transactional
 
 MAX_NAME = 120
 
@@ -31,6 +31,7 @@ def _clean_name(name: str, ignore_id: str | None = None) -> str:
     return name
 
 
+@transactional
 def add_agency(actor: dict[str, Any] | None, name: str) -> dict[str, Any]:
     """Add an agency to the list."""
     _require_admin(actor)
@@ -40,6 +41,7 @@ def add_agency(actor: dict[str, Any] | None, name: str) -> dict[str, Any]:
     return agency
 
 
+@transactional
 def set_agency_active(actor: dict[str, Any], agency_id: str, active: bool) -> dict[str, Any]:
     """Retire an agency from the list, or bring it back; its records are kept."""
     _require_admin(actor)

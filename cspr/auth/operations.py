@@ -13,7 +13,7 @@ from cspr import audit
 from cspr.auth import passwords, sessions
 from cspr.auth.roles import ADMIN, AGENCY_USER, PARTNER, PARTNERS, ROLES
 from cspr.exceptions import Forbidden, Refused
-from cspr.storage import NotFound, StoreError, get_store
+from cspr.storage import NotFound, get_store, transactional, within_transaction
 
 USERS = "users"
 AGENCIES = "agencies"
@@ -60,6 +60,7 @@ def _lockout_message(locked_until: str) -> str:
     )
 
 
+@transactional
 def _record_failure(email: str) -> None:
     """Count a failed sign-in and lock the email out after too many."""
     store = get_store()
@@ -75,13 +76,11 @@ def _record_failure(email: str) -> None:
             record["failures"] = 0
         return record
 
-    try:
-        updated = store.update(ATTEMPTS, key, bump)
-    except NotFound:
-        try:
-            updated = store.insert(ATTEMPTS, bump({"id": key, "failures": 0}))
-        except StoreError:
-            updated = store.update(ATTEMPTS, key, bump)
+    current = store.get(ATTEMPTS, key)
+    if current is None:
+        updated = store.insert(ATTEMPTS, bump({"id": key, "failures": 0}))
+    else:
+        updated = store.update(ATTEMPTS, key, bump(current))
     if updated.get("locked_until") and updated.get("failures") == 0:
         audit.record("sign_in_locked_out", "account", details={"email": email})
 
@@ -96,6 +95,7 @@ def locked_until(email: str) -> str | None:
     return str(record["locked_until"])
 
 
+@transactional
 def clear_failures(email: str) -> None:
     """Forget failed sign-ins for the email."""
     store = get_store()
@@ -114,14 +114,33 @@ def sign_in(email: str, password: str, client: str, user_agent: str) -> dict[str
     user = store.find_one(USERS, {"email": email})
     usable = user is not None and not user.get("disabled")
     stored_hash = user.get("password_hash") if usable and user else None
+    # The password is checked (slowly, by design) outside the store's lock; the sign-in then
+    # goes ahead only if the account is as it was when checked.
     if not passwords.verify_password(stored_hash, password) or user is None:
-        _record_failure(email)
-        audit.record("sign_in_failed", "account", details={"email": email})
+        _failed(email)
         raise Refused(SIGN_IN_FAILED, field="email")
-    clear_failures(email)
     changes: dict[str, Any] = {"last_sign_in_at": now_iso()}
     if passwords.needs_rehash(user["password_hash"]):
         changes["password_hash"] = passwords.hash_password(password)
+    return _signed_in(user, changes, client, user_agent)
+
+
+@transactional
+def _failed(email: str) -> None:
+    """Count and audit a failed sign-in."""
+    _record_failure(email)
+    audit.record("sign_in_failed", "account", details={"email": email})
+
+
+@transactional
+def _signed_in(checked: dict[str, Any], changes: dict[str, Any], client: str,
+               user_agent: str) -> dict[str, Any]:  # fmt: skip
+    """Start the session of an account whose password was just checked, if it is unchanged."""
+    store = get_store()
+    user = store.get(USERS, checked["id"])
+    if user is None or user.get("disabled") or user["password_hash"] != checked["password_hash"]:
+        raise Refused(SIGN_IN_FAILED, field="email")
+    clear_failures(user["email"])
     user = store.update(USERS, user["id"], changes)
     sessions.start(user, client, user_agent)
     audit.record("sign_in", "account", user["id"], user=user)
@@ -173,10 +192,6 @@ def create_user(
         raise Refused(
             "Enter an email address in the correct format, like name@example.org", "email"
         )
-    store = get_store()
-    if store.find_one(USERS, {"email": email}) is not None:
-        raise Refused("An account with this email address already exists", field="email")
-    fields = _check_role_fields(role, agency_id, partner)
     one_time = None
     if password is None:
         one_time = passwords.one_time_password()
@@ -186,18 +201,25 @@ def create_user(
         )
         if problems:
             raise Refused(problems[0], field="password")
-    user = store.insert(
-        USERS,
-        {
-            "email": email,
-            "name": name.strip() or email,
-            **fields,
-            "password_hash": passwords.hash_password(password or one_time or ""),
-            "must_change_password": one_time is not None,
-            "disabled": False,
-        },
-    )
-    audit.record("create", "user", user["id"], details={"email": email, "role": role}, user=actor)
+    hashed = passwords.hash_password(password or one_time or "")  # slow: before the lock
+    with get_store().transaction():
+        store = get_store()
+        if store.find_one(USERS, {"email": email}) is not None:
+            raise Refused("An account with this email address already exists", field="email")
+        fields = _check_role_fields(role, agency_id, partner)
+        user = store.insert(
+            USERS,
+            {
+                "email": email,
+                "name": name.strip() or email,
+                **fields,
+                "password_hash": hashed,
+                "must_change_password": one_time is not None,
+                "disabled": False,
+            },
+        )
+        details = {"email": email, "role": role}
+        audit.record("create", "user", user["id"], details=details, user=actor)
     return public_user(user), one_time
 
 
@@ -211,6 +233,14 @@ def update_user(
 ) -> dict[str, Any]:
     """Change a user's name, role, agency or statutory partner."""
     _require_admin(actor)
+    with get_store().transaction():
+        return _update_user(actor, user_id, role, name, agency_id, partner)
+
+
+@within_transaction
+def _update_user(actor: dict[str, Any], user_id: str, role: str, name: str,
+                 agency_id: str | None, partner: str | None) -> dict[str, Any]:  # fmt: skip
+    """Change a user's details (in the caller's transaction)."""
     store = get_store()
     user = store.get(USERS, user_id)
     if user is None:
@@ -231,6 +261,7 @@ def _active_admins(store: Any) -> int:
     return int(store.count(USERS, {"role": ADMIN, "disabled": False}))
 
 
+@transactional
 def set_disabled(actor: dict[str, Any], user_id: str, disabled: bool) -> dict[str, Any]:
     """Disable or re-enable an account; disabling signs it out everywhere."""
     _require_admin(actor)
@@ -252,28 +283,24 @@ def set_disabled(actor: dict[str, Any], user_id: str, disabled: bool) -> dict[st
 def reset_password(actor: dict[str, Any] | None, user_id: str) -> str:
     """Give the user a new one-time password and sign them out everywhere; return it."""
     _require_admin(actor)
-    store = get_store()
-    user = store.get(USERS, user_id)
-    if user is None:
-        raise NotFound(user_id)
     one_time = passwords.one_time_password()
-    store.update(
-        USERS,
-        user_id,
-        {"password_hash": passwords.hash_password(one_time), "must_change_password": True},
-    )
-    ended = sessions.end_all(user_id)
-    clear_failures(user["email"])
-    audit.record("reset_password", "user", user_id, details={"sessions_ended": ended}, user=actor)
+    hashed = passwords.hash_password(one_time)  # slow: before the lock
+    with get_store().transaction():
+        store = get_store()
+        user = store.get(USERS, user_id)
+        if user is None:
+            raise NotFound(user_id)
+        store.update(USERS, user_id, {"password_hash": hashed, "must_change_password": True})
+        ended = sessions.end_all(user_id)
+        clear_failures(user["email"])
+        details = {"sessions_ended": ended}
+        audit.record("reset_password", "user", user_id, details=details, user=actor)
     return one_time
 
 
 def change_password(user: dict[str, Any], current: str, new: str, confirm: str) -> None:
     """Change the user's own password after checking the current one."""
-    store = get_store()
-    stored = store.get(USERS, user["id"])
-    if stored is None:
-        raise NotFound(user["id"])
+    stored = get_user_record(user["id"])  # checked slowly here, compared again under the lock
     if not passwords.verify_password(stored["password_hash"], current):
         raise Refused("Your current password is not correct", field="current_password")
     problems = passwords.password_problems(
@@ -285,14 +312,25 @@ def change_password(user: dict[str, Any], current: str, new: str, confirm: str) 
         raise Refused("The passwords do not match", field="confirm_password")
     if passwords.verify_password(stored["password_hash"], new):
         raise Refused("Your new password must be different from your current one", "new_password")
-    store.update(
-        USERS,
-        user["id"],
-        {"password_hash": passwords.hash_password(new), "must_change_password": False},
-    )
-    # Whoever else is signed in as this person, perhaps with the old password, is signed out.
-    ended = sessions.end_all(user["id"], keep_current=True)
-    audit.record("change_password", "user", user["id"], {"sessions_ended": ended}, user=user)
+    hashed = passwords.hash_password(new)  # slow: before the lock
+    with get_store().transaction():
+        store = get_store()
+        again = store.get(USERS, user["id"])
+        if again is None or again["password_hash"] != stored["password_hash"]:
+            raise Refused("Your password was changed somewhere else just now. Sign in again and "
+                          "try once more", field="current_password")  # fmt: skip
+        store.update(USERS, user["id"], {"password_hash": hashed, "must_change_password": False})
+        # Whoever else is signed in as this person, perhaps with the old password, is signed out.
+        ended = sessions.end_all(user["id"], keep_current=True)
+        audit.record("change_password", "user", user["id"], {"sessions_ended": ended}, user=user)
+
+
+def get_user_record(user_id: str) -> dict[str, Any]:
+    """Return an account as stored, password hash included (for checks in this module)."""
+    stored = get_store().get(USERS, user_id)
+    if stored is None:
+        raise NotFound(user_id)
+    return stored
 
 
 def list_users() -> list[dict[str, Any]]:

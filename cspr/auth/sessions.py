@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, request, session
 
-from cspr.storage import NotFound, get_store
+from cspr.storage import NotFound, get_store, transactional
 
 TABLE = "sessions"
 PURGE_EVERY = 600.0  # seconds between a server process's sweeps of expired sessions
@@ -32,19 +32,30 @@ def start(user: dict[str, Any], client: str, user_agent: str) -> None:
     """Begin a fresh session for the user, discarding anything from before sign-in."""
     session.clear()
     token = secrets.token_urlsafe(32)
-    get_store().insert(
-        TABLE,
-        {
-            "id": _key(token),
-            "user_id": user["id"],
-            "last_seen": time.time(),
-            "client": client,
-            "user_agent": user_agent[:200],
-        },
-    )
+    _insert({
+        "id": _key(token),
+        "user_id": user["id"],
+        "last_seen": time.time(),
+        "client": client,
+        "user_agent": user_agent[:200],
+    })  # fmt: skip
     session["sid"] = token
     session["uid"] = user["id"]
     session.permanent = False
+
+
+@transactional
+def _insert(record: dict[str, Any]) -> None:
+    """Store a new session."""
+    get_store().insert(TABLE, record)
+
+
+@transactional
+def _forget(session_id: str) -> None:
+    """Remove one session if it is still there (signed out or swept by another worker)."""
+    store = get_store()
+    if store.get(TABLE, session_id) is not None:
+        store.delete(TABLE, session_id)
 
 
 def end() -> None:
@@ -52,11 +63,10 @@ def end() -> None:
     token = session.get("sid")
     session.clear()
     if token:
-        store = get_store()
-        if store.get(TABLE, _key(token)) is not None:
-            store.delete(TABLE, _key(token))
+        _forget(_key(token))
 
 
+@transactional
 def end_all(user_id: str, keep_current: bool = False) -> int:
     """End every session the user has (but this request's, if kept); return how many ended."""
     store = get_store()
@@ -86,34 +96,36 @@ def load_user() -> None:
         return
     now = time.time()
     if now - float(record["last_seen"]) > idle_seconds():
-        store.delete(TABLE, record["id"])
+        _forget(record["id"])
         session.clear()
         g.session_ended = "idle"
         return
     user = store.get("users", record["user_id"])
     if user is None or user.get("disabled"):
-        store.delete(TABLE, record["id"])
+        _forget(record["id"])
         session.clear()
         return
-    # Touch at most once a minute: enough for idle expiry without a write per request.
+    # Touch at most once a minute: enough for idle expiry without a write per request. The
+    # newest time wins, computed under the lock from the session as stored.
     if now - float(record["last_seen"]) > min(60.0, idle_seconds() / 10):
-        store.update(TABLE, record["id"], {"last_seen": now})
+        try:
+            store.update(TABLE, record["id"],
+                         lambda r: {**r, "last_seen": max(float(r["last_seen"]), now)})
+        except NotFound:
+            session.clear()  # ended by another request meanwhile
+            return
     g.user = user
 
 
+@transactional
 def purge_expired(grace: float = 0.0) -> int:
     """Remove sessions idle past the limit (and `grace` seconds more); return how many went."""
     store = get_store()
     cutoff = time.time() - idle_seconds() - grace
     expired = store.find(TABLE, predicate=lambda r: float(r.get("last_seen", 0)) < cutoff)
-    removed = 0
     for record in expired:
-        try:
-            store.delete(TABLE, record["id"])
-        except NotFound:
-            continue  # signed out, or swept by another worker, since we looked
-        removed += 1
-    return removed
+        store.delete(TABLE, record["id"])
+    return len(expired)
 
 
 def purge_now_and_then() -> None:

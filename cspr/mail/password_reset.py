@@ -25,7 +25,7 @@ from cspr.casework import clock
 from cspr.exceptions import Refused
 from cspr.mail import bodies, held_links, outbox
 from cspr.mail.notify import absolute_url, base_values
-from cspr.storage import NotFound, StoreError, get_store
+from cspr.storage import NotFound, get_store, transactional, within_transaction
 from cspr.timeutil import UK
 
 RESETS = "password_resets"
@@ -50,6 +50,7 @@ def link_for(token: str) -> str:
     return absolute_url("password_reset.use_link", token=token)
 
 
+@within_transaction
 def _within_limit(email: str) -> bool:
     """Count a request for the address; False once it has had too many this hour."""
     store = get_store()
@@ -64,13 +65,11 @@ def _within_limit(email: str) -> bool:
         doc["times"] = [*recent, now][-limit:] if verdict["allowed"] else recent
         return doc
 
-    try:
-        store.update(LIMITS, key, bump)
-    except NotFound:
-        try:
-            store.insert(LIMITS, bump({"id": key}))
-        except StoreError:
-            store.update(LIMITS, key, bump)  # another request made the record first
+    current = store.get(LIMITS, key)
+    if current is None:
+        store.insert(LIMITS, bump({"id": key}))
+    else:
+        store.update(LIMITS, key, bump(current))
     return verdict["allowed"]
 
 
@@ -80,6 +79,7 @@ def _expiry_text(expires_at: float) -> str:
     return f"{moment:%H:%M} on {clock.long_date(moment.date())}"
 
 
+@transactional
 def request_reset(email: str) -> str | None:
     """Queue a reset link if the address has an active account; return its message id."""
     email = normalise_email(email)
@@ -111,8 +111,9 @@ def request_reset(email: str) -> str | None:
         message_id = "m-" + secrets.token_hex(20)
         held_links.hold(message_id, token, expires_at)
         try:
-            outbox.queue(recipient, "password_reset", subject, body,
-                         link_held_until=expires_at, message_id=message_id)  # fmt: skip
+            with store.transaction():  # undone alone if queuing fails
+                outbox.queue(recipient, "password_reset", subject, body,
+                             link_held_until=expires_at, message_id=message_id)  # fmt: skip
         except Exception:
             held_links.forget(message_id)
             raise
@@ -165,17 +166,21 @@ def complete_reset(token: str, new: str, confirm: str) -> dict[str, Any]:
         raise Refused(problems[0], "new_password")
     if new != confirm:
         raise Refused("The passwords do not match", "confirm_password")
+    hashed = passwords.hash_password(new)  # slow: before the lock
+    with get_store().transaction():
+        _finish_reset(token, user, hashed)
+    return user
+
+
+@within_transaction
+def _finish_reset(token: str, user: dict[str, Any], hashed: str) -> None:
+    """Spend the link, set the password, end every session (in the caller's transaction)."""
     _spend(token)
     store = get_store()
-    store.update(
-        USERS,
-        user["id"],
-        {"password_hash": passwords.hash_password(new), "must_change_password": False},
-    )
+    store.update(USERS, user["id"], {"password_hash": hashed, "must_change_password": False})
     ended = sessions.end_all(user["id"])
     clear_failures(user["email"])
     # Any other link the person asked for stops working too.
     for other in store.find(RESETS, where={"user_id": user["id"], "used_at": None}):
         store.update(RESETS, other["id"], {"used_at": time.time(), "outcome": "superseded"})
     audit.record("password_reset", "user", user["id"], {"sessions_ended": ended}, user=user)
-    return user
