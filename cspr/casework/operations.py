@@ -13,7 +13,7 @@ from cspr.casework.catalog import DECISIONS, FACTS, choice_label
 from cspr.casework.clock import short_date as long_date
 from cspr.casework.stages import NO_REVIEW
 from cspr.exceptions import Forbidden, Refused
-from cspr.storage import transactional
+from cspr.storage import NotFound, get_store, transactional, within_transaction
 from cspr.timeutil import uk_today
 
 MIN_REASON = 10
@@ -147,6 +147,21 @@ def set_fact(
                            facts=facts, fact_history=[*case.get("fact_history", []), *history])
     audit.record("update", "case", case_id, {"fact": name}, user=user)
     return updated
+
+
+@within_transaction
+def record_facts(case_id: str, proposals: list[casefacts.Proposal], by: str, source: str,
+                 text: str = "") -> dict[str, Any]:  # fmt: skip
+    """Take facts another capability keeps (action statuses, say) into a case, in its transaction."""
+    case = get_store().get(cases.CASES, case_id)
+    if case is None:
+        raise NotFound(case_id)
+    facts, history, _ = casefacts.apply(case, proposals, by, source, True)
+    if not history:
+        return case
+    events = [cases.event("fact", text, None)] if text else []
+    return cases.change(case_id, *events, facts=facts,
+                        fact_history=[*case.get("fact_history", []), *history])  # fmt: skip
 
 
 @transactional
