@@ -152,7 +152,7 @@ def set_fact(
 @within_transaction
 def record_facts(case_id: str, proposals: list[casefacts.Proposal], by: str, source: str,
                  text: str = "") -> dict[str, Any]:  # fmt: skip
-    """Take facts another capability keeps (action statuses, say) into a case, in its transaction."""
+    """Take facts another capability keeps (action statuses, say) into a case (its transaction)."""
     case = get_store().get(cases.CASES, case_id)
     if case is None:
         raise NotFound(case_id)
