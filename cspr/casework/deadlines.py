@@ -107,6 +107,22 @@ def deadlines(case: dict[str, Any], today: date, panel_reply_days: int | None = 
             clock.deadline_status(due, today, get(case, "dates.published")),
             source="6 months from the decision to commission it, unless a delay is approved",
         ))  # fmt: skip
+    held = (case.get("publication") or {}).get("hold") or {}
+    if held.get("on") and held.get("review_on"):
+        found.append(Deadline(
+            "publication_hold", "Look again at the publication hold",
+            clock.deadline_status(date.fromisoformat(held["review_on"]), today),
+            statutory=False, source=f"on hold: {held.get('reason', '')}",
+        ))  # fmt: skip
+    published = get(case, "dates.published")
+    if published is not None:
+        reviewed = (case.get("publication") or {}).get("year_review_on")
+        found.append(Deadline(
+            "keep_published", "A year on the website: decide whether to keep the report there",
+            clock.deadline_status(clock.keep_published_until(published), today,
+                                  date.fromisoformat(reviewed) if reviewed else None),
+            statutory=False, source="published reports stay online for at least a year",
+        ))  # fmt: skip
     notice = notice_status(case, today)
     if notice is not None:
         found.append(Deadline(

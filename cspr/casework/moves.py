@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cspr.casework import casefacts, decisions, signoff, tracks
+from cspr.casework import casefacts, decisions, publication, signoff, tracks
 from cspr.casework.catalog import choice_label
 from cspr.casework.stages import NO_REVIEW
 
@@ -79,7 +79,7 @@ def unmet(need: str, case: dict[str, Any]) -> str:
     if need == "no_further_action_decided":
         return _decided(case, {"no_further_action"})
     if need == "publication_recorded":
-        if case.get("publication_hold", {}).get("on"):
+        if publication.hold(case):
             return "Publication is on hold: lift the hold before recording publication"
         return "" if get(case, "dates.published") else (
             "Record the date the report was published first")

@@ -8,7 +8,7 @@ from typing import Any
 
 from cspr import audit
 from cspr.auth.roles import BUSINESS_UNIT, PARTNER, PARTNERS
-from cspr.casework import casefacts, cases, decisions, moves, tracks
+from cspr.casework import casefacts, cases, decisions, moves, publication, tracks
 from cspr.casework.catalog import DECISIONS, FACTS, choice_label
 from cspr.casework.clock import short_date as long_date
 from cspr.casework.stages import NO_REVIEW
@@ -134,6 +134,9 @@ def set_fact(
     spec = FACTS.get(name)
     if spec is None:
         raise Refused("Select which fact to record", "name")
+    if name == "dates.published" and publication.hold(case):
+        raise Refused("Publication is on hold: lift the hold before recording publication",
+                      "when")  # fmt: skip
     if spec.shape == "date" and isinstance(value, date):
         if name != "dates.planned_publication":
             _not_future(value, spec.label, "when")

@@ -245,7 +245,7 @@ def dashboard() -> ResponseReturnValue:
 def init_app(app: Any) -> None:
     """Register the case pages and connect casework to sent forms."""
     # routes_decisions adds its pages to bp when it is first imported.
-    from cspr.casework import routes_decisions  # noqa: F401
+    from cspr.casework import routes_decisions, routes_review  # noqa: F401
     from cspr.demo import init_app as add_demo_command
 
     app.register_blueprint(bp)

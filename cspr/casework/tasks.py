@@ -11,7 +11,16 @@ from datetime import date
 from typing import Any
 
 from cspr.auth.roles import BUSINESS_UNIT, PARTNER, PARTNERS
-from cspr.casework import casefacts, decisions, moves, signoff, stages, tracks
+from cspr.casework import (
+    casefacts,
+    decisions,
+    localreview,
+    moves,
+    publication,
+    signoff,
+    stages,
+    tracks,
+)
 from cspr.casework.deadlines import Deadline
 
 CANNOT_START, NOT_STARTED, IN_PROGRESS, COMPLETED = (
@@ -206,19 +215,37 @@ def sections(ctx: Context) -> list[Section]:
     local = ctx.fact("decision.outcome") == "local_cspr" or (
         ctx.fact("panel.national_review") == "local")  # fmt: skip
     if local:
-        commissioned = casefacts.is_set(ctx.fact("dates.commissioned"))
-        found.append(Section("review_in_progress", "Local review", [
-            _fact(ctx, "commissioned", "Decision to commission the local review",
-                  "dates.commissioned", decided),
-            _form(ctx, "terms", "Terms of reference", "terms_of_reference", commissioned),
-        ]))  # fmt: skip
-        found.append(Section("published", "Publication", [
-            _fact(ctx, "report_sent", "Final report sent to the Panel and Secretary of State",
-                  "dates.final_report_sent", commissioned, "panel_notice"),
-            _fact(ctx, "published", "Report published", "dates.published", commissioned,
-                  "publication"),
-        ]))  # fmt: skip
+        found += review_sections(ctx, decided)
     return found
+
+
+def review_sections(ctx: Context, decided: bool) -> list[Section]:
+    """Return the local review's and publication's sections of the task list."""
+    case = ctx.case
+    commissioned = casefacts.is_set(ctx.fact("dates.commissioned"))
+    review = [
+        _fact(ctx, "commissioned", "Decision to commission the local review",
+              "dates.commissioned", decided),
+        _form(ctx, "terms", "Terms of reference", "terms_of_reference", commissioned),
+    ]  # fmt: skip
+    page = Action("Record progress", "cases.local_review", {"case_id": case["id"]})
+    for state in localreview.states(case, ctx.today):
+        target = Deadline(state.milestone.key, state.milestone.label, state.status,
+                          statutory=False, source="the partnership's own target")
+        review.append(Task(f"milestone-{state.milestone.key}", state.milestone.label,
+                           _status(state.done is not None), "" if state.done else
+                           "Business unit", target, page, hint=state.note))  # fmt: skip
+    steps = {"sent": "panel_notice", "published": "publication"}
+    pub_page = Action("Publication", "cases.publication", {"case_id": case["id"]})
+    held = publication.hold(case)
+    publishing = [
+        Task(f"publication-{key}", label, _status(done, can_start=commissioned),
+             "" if done else "Business unit", ctx.deadlines.get(steps.get(key, "")), pub_page,
+             hint=(f"On hold: {held['reason']}" if held and key == "published" else ""))
+        for key, label, done in publication.checklist(case)
+    ]  # fmt: skip
+    return [Section("review_in_progress", "Local review", review),
+            Section("published", "Publication", publishing)]
 
 
 def next_moves(case: dict[str, Any]) -> list[tuple[stages.Move, str]]:
