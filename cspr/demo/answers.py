@@ -402,6 +402,12 @@ POLICE_DISSENT = (
     "The post-mortem is not complete and there is no evidence of neglect yet. The police would "
     "wait for the pathologist's report before notifying."
 )
+MILESTONE_NOTES = {
+    "reviewer_appointed": "Rowan Fictitious, an independent reviewer from outside the area.",
+    "quality_assurance": "The review group read the draft against the terms of reference.",
+}
+INQUEST_HOLD = "The coroner asked that nothing is published before the inquest ends."
+HOLD_LIFTED = "The inquest has ended and the coroner has no objection to publication."
 NATIONAL_REVIEW_NOTE = (
     "The Panel will carry out a national review of safer sleep when families move between "
     "areas, and asked the partnership to take part."

@@ -120,7 +120,33 @@ class Delay:
     told: date
 
 
-Step = Send | MoveTo | View | Notify | SignOff | KeyDate | Reconvene | Delay
+@dataclass(frozen=True)
+class Progress:
+    """Record a step of the local review (a milestone), as the business unit."""
+
+    key: str
+    when: date
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Put publication on hold (review_on set) or lift the hold (review_on None)."""
+
+    reason: str
+    review_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Publish:
+    """Record publication with its web address."""
+
+    when: date
+    address: str
+
+
+Step = (Send | MoveTo | View | Notify | SignOff | KeyDate | Reconvene | Delay | Progress | Hold
+        | Publish)
 
 
 @dataclass
@@ -246,6 +272,19 @@ def _contact(letter: str, when: date, purpose: str, kind: str) -> Step:
     return Send("bu", "family_contact", answers.family_contact(when, purpose, kind, notes))
 
 
+def _progress(dates: Dates, commissioned: date, before: date) -> list[Step]:
+    """Plan the local review's steps done so far, each a few days after its target."""
+    from cspr.casework.localreview import MILESTONES
+
+    steps: list[Step] = []
+    for milestone in MILESTONES:
+        done = dates.after(milestone.due(commissioned), 2)
+        if done >= before or done > dates.today:
+            break
+        steps.append(Progress(milestone.key, done, answers.MILESTONE_NOTES.get(milestone.key, "")))
+    return steps
+
+
 def _published(dates: Dates, letter: str, decided: date) -> tuple[dict[str, date], list[Step]]:
     """Plan a local review published a little before its 6-month deadline, or this week."""
     d = dates.decided_on(decided)
@@ -254,8 +293,10 @@ def _published(dates: Dates, letter: str, decided: date) -> tuple[dict[str, date
         *_to_decision(letter, d, "local_cspr"),
         *_panel("local_cspr", d),
         *_review(letter, d, d["decided"], published),
+        *_progress(dates, d["decided"], published),
         KeyDate("dates.final_report_sent", dates.after(published, -8)),
-        KeyDate("dates.published", published),
+        Publish(published, f"https://www.exampleshire-scp.example.org/reviews/child-{letter}"
+                .lower()),
         MoveTo("published"),
     ]
     return {**d, "published": published}, steps
@@ -337,12 +378,15 @@ def build_plans(today: date, closed: frozenset[date] = frozenset()) -> tuple[
     plan("I", "police", "review_in_progress", d,
          *_to_decision("I", d, "local_cspr"), *_panel("local_cspr", d),
          *_review("I", d, d["decided"], clock.add_months(d["decided"], 6), answers.TRIAL_DELAY),
+         *_progress(dates, d["decided"], today),
          Delay(answers.TRIAL_DELAY, answers.DELAY_APPROVED_BY, new_date, dates.back(20)),
          KeyDate("dates.planned_publication", new_date))
 
     # J: published this week, after the family read the report.
     d, steps = _published(dates, "J", dates.months(-6, plus_days=20))
     steps.insert(-3, _contact("J", dates.after(d["published"], -5), "report", "meeting_held"))
+    steps[-2:-2] = [Hold(answers.INQUEST_HOLD, dates.after(d["published"], 20)),
+                    Hold(answers.HOLD_LIFTED)]
     plan("J", "health", "published", d, *steps)
 
     # K: published months ago; the action plan is under way, one action late.

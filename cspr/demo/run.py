@@ -7,6 +7,7 @@ case has a true timeline, linked forms and audit entries.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from cspr.auth import agencies, passwords
 from cspr.auth import operations as accounts
 from cspr.auth.cli import _fail
 from cspr.auth.roles import ADMIN, PARTNERS, ROLES
-from cspr.casework import cases, decisions, signoff, stages
+from cspr.casework import cases, decisions, localreview, publication, signoff, stages
 from cspr.casework import operations as verbs
 from cspr.casework.calendar_settings import closures
 from cspr.demo import answers
@@ -31,9 +32,12 @@ from cspr.demo.plans import (
     CasePlan,
     Delay,
     DemoUser,
+    Hold,
     KeyDate,
     MoveTo,
     Notify,
+    Progress,
+    Publish,
     Reconvene,
     Send,
     SignOff,
@@ -47,6 +51,7 @@ from cspr.formengine.validation import validate_submission
 from cspr.storage import NotFound, get_store, transactional
 from cspr.timeutil import uk_today
 
+ONE_DAY = datetime.timedelta(days=1)
 # Printed with the accounts at the end of the run; the demo is for exploring, not for real work.
 DEMO_PASSWORD = "demo passphrase for exampleshire"  # nosec B105
 
@@ -160,6 +165,16 @@ def _run_case(people: dict[str, dict[str, Any]], plan: CasePlan) -> dict[str, An
             case Reconvene():
                 verbs.record_reconvene(bu, case_id, step.outcome, step.revised,
                                        step.justification, step.met_on)  # fmt: skip
+            case Progress():
+                localreview.record_milestone(bu, case_id, step.key, step.when, step.note)
+            case Hold():
+                if step.review_on is not None:
+                    publication.set_hold(bu, case_id, step.reason, max(step.review_on,
+                                                                        uk_today() + ONE_DAY))
+                else:
+                    publication.lift_hold(bu, case_id, step.reason)
+            case Publish():
+                publication.record_publication(bu, case_id, step.when, step.address)
             case Delay():
                 verbs.record_delay(bu, case_id, step.reason, step.approved_by, step.new_date,
                                    step.told, step.told)  # fmt: skip
