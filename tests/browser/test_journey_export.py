@@ -95,7 +95,7 @@ def test_dashboard_charts_and_workbook_downloads(
         page.get_by_role("button", name="Download case-register").click()
     register = load_workbook(_saved(job_download.value.path(), tmp_path, "register.xlsx"))
     assert register.sheetnames == ["Case register"]
-    assert register.worksheets[0].max_row == 16
+    assert register.worksheets[0].max_row == 19
     assert os.stat(Path(server.data_dir) / "exports").st_mode & 0o077 == 0
     page.get_by_role("link", name="Back to exports").click()
     expect(page.get_by_role("heading", name="Your recent large exports")).to_be_visible()
