@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,7 @@ from cspr import audit
 from cspr.api import operations
 from cspr.api.body import UnreadableBody, read_text_fields
 from cspr.api.routes import bp, file_answer_errors, invalid, problem, read_submission_body, reply
-from cspr.auth.roles import AGENCY_USER, PARTNERS
+from cspr.auth.roles import AGENCY_USER, BUSINESS_UNIT, PARTNER, PARTNERS
 from cspr.casework import calendar_settings, caselist, cases, serialise, signoff, stages
 from cspr.casework import operations as verbs
 from cspr.casework.catalog import FACTS
@@ -34,6 +35,10 @@ NOT_ALLOWED = "Your role does not allow you to do this"
 FILTERS = ("q", "stage", "deadline", "year", "page")
 CASE_FORM_KEYS = ("form_id", "answers", "declaration")
 CASE_FORM_EXAMPLE = '{"form_id": "notification", "answers": {...}, "declaration": true}'
+DATE_EXAMPLE = '{"name": "dates.la_aware", "date": "2026-12-24"}'
+VIEW_EXAMPLE = '{"view": "notifiable", "rationale": "..."}'
+NOTIFICATION_EXAMPLE = '{"date": "2026-12-24", "reference": "..."}'
+SIGN_OFF_EXAMPLE = '{"rapid_review": "SUB-2026-0042", "comment": ""}'
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -41,9 +46,9 @@ def _no_such_case() -> Response:
     return problem(404, NO_SUCH_CASE)
 
 
-def _refused(refused: Refused, fields: dict[str, str], default: str) -> Response:
-    """Return the 422 for a verb's refusal, naming the body key it concerns."""
-    field = fields.get(refused.field or "", refused.field or default)
+def _refused(refused: Refused, fields: dict[str, str] | None = None) -> Response:
+    """Return the 422 for a verb's refusal, naming the body key it concerns (null for none)."""
+    field = (fields or {}).get(refused.field or "", refused.field)
     return problem(422, refused.message, field=field)
 
 
@@ -67,18 +72,57 @@ def _iso_date(text: str, name: str, field: str) -> date:
     return calendar_settings.check_year(when, name, field)
 
 
+@dataclass(frozen=True)
+class Who:
+    """Who may make a change at all, checked first as the web page checks it (the verb again)."""
+
+    roles: frozenset[str]
+    message: str
+    partner: str = ""  # when set, a partner must be this statutory partner
+
+    def allows(self, user: dict[str, Any]) -> bool:
+        """Say whether the user may try the change."""
+        if user["role"] not in self.roles:
+            return False
+        return user["role"] != PARTNER or not self.partner or user.get("partner") == self.partner
+
+
+# The same roles, and words, as the web pages and the verbs behind them.
+RUNS_CASES_ONLY = Who(frozenset({BUSINESS_UNIT}), "Only the business unit changes a case's facts")
+MOVES_CASES = Who(frozenset({BUSINESS_UNIT}), "Only the business unit moves cases between stages")
+GIVES_VIEWS = Who(frozenset({PARTNER, BUSINESS_UNIT}),
+                  "Only statutory partners, or the business unit for them, give a view")
+NOTIFIES = Who(frozenset({PARTNER, BUSINESS_UNIT}), "Only the local authority, or the business "
+               "unit for it, records this", partner="local_authority")  # fmt: skip
+SIGNS_OFF = Who(frozenset({PARTNER}), "Only statutory partners sign off rapid reviews")
+SENDS_FORMS = Who(frozenset(cases.CASE_ROLES), operations.NOT_A_CASE_ROLE)
+
+
+def _case_for(reference: str, who: Who) -> dict[str, Any] | Response:
+    """Return the case the caller may change, or the 404 or 403 to answer with instead."""
+    try:
+        case = serialise.find(g.user, reference, action="")  # the change itself is audited
+    except NotFound:
+        return _no_such_case()
+    if not who.allows(g.user):
+        return problem(403, who.message)
+    return case
+
+
 def _change(
-    reference: str, keys: tuple[str, ...], example: str,
+    reference: str, who: Who, keys: tuple[str, ...], example: str,
     change: Callable[[dict[str, Any], dict[str, str]], str],
     fields: dict[str, str] | None = None,
 ) -> ResponseReturnValue:  # fmt: skip
     """Read a body of text values, run one change on the case and say what it did."""
+    case = _case_for(reference, who)
+    if isinstance(case, Response):
+        return case
     try:
         values = read_text_fields(keys, example)
     except UnreadableBody as bad:
         return problem(400, str(bad))
     try:
-        case = serialise.find(g.user, reference, action="")  # the change itself is audited
         message = change(case, values)
         case = serialise.find(g.user, reference, action="")
     except NotFound:
@@ -86,7 +130,7 @@ def _change(
     except Forbidden as exc:
         return _forbidden(exc)
     except Refused as refused:
-        return _refused(refused, fields or {}, keys[0])
+        return _refused(refused, fields)
     return reply({**serialise.status(case), "message": message})
 
 
@@ -134,6 +178,9 @@ def case(reference: str) -> ResponseReturnValue:
 @bp.post("/cases/<reference>/submissions")
 def case_submission(reference: str) -> ResponseReturnValue:
     """Check and send a form for the case; bound questions left out come from the case."""
+    case = _case_for(reference, SENDS_FORMS)
+    if isinstance(case, Response):
+        return case
     try:
         answers, declared, body = read_submission_body(CASE_FORM_KEYS, CASE_FORM_EXAMPLE)
     except UnreadableBody as bad:
@@ -148,14 +195,13 @@ def case_submission(reference: str) -> ResponseReturnValue:
     if file_errors:
         return invalid(file_errors)
     try:
-        case = serialise.find(g.user, reference, action="")
         sent, errors = operations.send_case_form(g.user, case, form_id, answers, declared)
     except NotFound:
-        return _no_such_case()
+        return problem(404, f"There is no form called '{form_id[:100]}'")
     except Forbidden as exc:
         return _forbidden(exc)
     except Refused as refused:
-        return _refused(refused, {}, "answers")
+        return _refused(refused)
     if sent is None:
         return invalid(errors)
     response = reply({"id": sent["id"], "reference": sent["reference"],
@@ -176,8 +222,8 @@ def case_date(reference: str) -> ResponseReturnValue:
         verbs.set_fact(g.user, case["id"], name, when)
         return "The date has been saved."
 
-    return _change(reference, ("name", "date"), '{"name": "dates.la_aware", "date": '
-                   '"2026-12-24"}', record, {"when": "date"})  # fmt: skip
+    return _change(reference, RUNS_CASES_ONLY, ("name", "date"), DATE_EXAMPLE, record,
+                   {"when": "date"})  # fmt: skip
 
 
 @bp.post("/cases/<reference>/moves")
@@ -191,7 +237,7 @@ def case_move(reference: str) -> ResponseReturnValue:
         cases.move(g.user, case["id"], to, values["reason"])
         return f"The case is now at: {stages.label(to)}."
 
-    return _change(reference, ("to", "reason"), '{"to": "consideration"}', move)
+    return _change(reference, MOVES_CASES, ("to", "reason"), '{"to": "consideration"}', move)
 
 
 @bp.post("/cases/<reference>/views")
@@ -203,8 +249,7 @@ def case_view(reference: str) -> ResponseReturnValue:
                         values["partner"].strip() or None)  # fmt: skip
         return "The view has been recorded."
 
-    return _change(reference, ("view", "rationale", "partner"), '{"view": "notifiable", '
-                   '"rationale": "..."}', give)  # fmt: skip
+    return _change(reference, GIVES_VIEWS, ("view", "rationale", "partner"), VIEW_EXAMPLE, give)
 
 
 @bp.post("/cases/<reference>/notification")
@@ -217,8 +262,8 @@ def case_notification(reference: str) -> ResponseReturnValue:
                                   values["reason"])  # fmt: skip
         return "The notification has been recorded."
 
-    return _change(reference, ("date", "reference", "reason"), '{"date": "2026-12-24", '
-                   '"reference": "..."}', notify, {"notified_on": "date"})  # fmt: skip
+    return _change(reference, NOTIFIES, ("date", "reference", "reason"), NOTIFICATION_EXAMPLE,
+                   notify, {"notified_on": "date"})  # fmt: skip
 
 
 @bp.post("/cases/<reference>/sign-offs")
@@ -239,5 +284,4 @@ def case_sign_off(reference: str) -> ResponseReturnValue:
         signed = review.get("reference") if review else named
         return f"You have signed off rapid review {signed} for {partner}."
 
-    return _change(reference, ("rapid_review", "comment"), '{"rapid_review": "SUB-2026-0042", '
-                   '"comment": ""}', sign, {"comment": "comment"})  # fmt: skip
+    return _change(reference, SIGNS_OFF, ("rapid_review", "comment"), SIGN_OFF_EXAMPLE, sign)
