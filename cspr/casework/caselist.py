@@ -71,9 +71,24 @@ def _states(found: list[Deadline]) -> set[str]:
 
 def _clocks(case: dict[str, Any], today: date) -> tuple[Deadline | None, set[str]]:
     """Return a case's next live deadline and the states of its statutory ones."""
-    found = deadlines.deadlines(case, today) if case["stage"] not in stages.ENDED else []
-    live = [d for d in found if d.status.state not in ("met", "missed")]
-    return min(live, key=lambda d: d.status.due, default=None), _states(found)
+    # The clocks follow from the case alone (its facts, stage and delays) and the day, and the
+    # store stamps every change with a new updated_at: so a case's clocks are worked out once
+    # a day per process until it changes, not on every look at the register.
+    key = (str(case.get("id")), str(case.get("updated_at") or ""), today)
+    known = _CLOCKS.get(key) if key[1] else None
+    if known is None:
+        found = deadlines.deadlines(case, today) if case["stage"] not in stages.ENDED else []
+        live = [d for d in found if d.status.state not in ("met", "missed")]
+        known = (min(live, key=lambda d: d.status.due, default=None), frozenset(_states(found)))
+        if len(_CLOCKS) >= _CLOCKS_KEPT:
+            _CLOCKS.clear()
+        if key[1]:
+            _CLOCKS[key] = known
+    return known[0], set(known[1])
+
+
+_CLOCKS: dict[tuple[str, str, date], tuple[Deadline | None, frozenset[str]]] = {}
+_CLOCKS_KEPT = 20_000
 
 
 def _summary(case: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +132,7 @@ def search(user: dict[str, Any], args: Mapping[str, str], today: date) -> Found:
             return False
         if not _matches(case, asked["q"], pseudonyms):
             return False
-        row = Row(_summary(case), child_name(case), None, set())
+        row = Row({"id": case["id"]}, "", None, set())
         if by_deadline:
             row.next_deadline, row.states = _clocks(case, today)
             if asked["deadline"] not in row.states:
@@ -133,20 +148,22 @@ def search(user: dict[str, Any], args: Mapping[str, str], today: date) -> Found:
     page = min(max(int(args.get("page", "1")) if str(args.get("page", "1")).isdigit() else 1,
                    1), pages)  # fmt: skip
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    if not by_deadline:
-        _add_clocks(shown, today)
+    stage = {"stage": asked["stage"]} if asked["stage"] in stages.STAGES else None
+    _fill(shown, today, not by_deadline, stage)
     return Found(shown, len(rows), page, pages, asked, sorted(years, reverse=True))
 
 
-def _add_clocks(rows: list[Row], today: date) -> None:
-    """Work out the deadlines of the lines on the page only."""
+def _fill(rows: list[Row], today: date, clocks: bool, where: dict[str, str] | None) -> None:
+    """Fill in the lines on the page: the case's summary, the child and (if asked) clocks."""
     wanted = {row.case["id"]: row for row in rows}
 
-    def clocks(case: dict[str, Any]) -> bool:
+    def fill(case: dict[str, Any]) -> bool:
         row = wanted.get(case["id"])
         if row is not None:
-            row.next_deadline, row.states = _clocks(case, today)
+            row.case, row.child = _summary(case), child_name(case)
+            if clocks:
+                row.next_deadline, row.states = _clocks(case, today)
         return False
 
     if wanted:
-        get_store().find(cases.CASES, predicate=clocks)
+        get_store().find(cases.CASES, where=where, predicate=fill)  # where: an index look-up
