@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cspr.api.openapi_cases import case_parameters, case_paths, case_responses, case_schemas
+
 Doc = dict[str, Any]
 
 API_VERSION = "1.0.0"
@@ -393,12 +395,13 @@ def openapi_document() -> Doc:
         "info": {
             "title": "CSPR Toolkit API",
             "version": API_VERSION,
-            "description": "Send and read safeguarding forms as the user a token belongs to. "
+            "description": "Send and read safeguarding forms, and read and work on cases, as the "
+            "user a token belongs to, under the same access rules as the website. "
             "Make a token with `flask --app app tokens create EMAIL`; revoke it with "
             "`flask --app app tokens revoke TOKEN_OR_ID`. Every view is audit-logged.",
         },
         "security": [{"bearerAuth": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **case_paths()},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -408,8 +411,8 @@ def openapi_document() -> Doc:
                     "authenticates the API.",
                 }
             },
-            "schemas": _schemas(),
-            "responses": _responses_component(),
-            "parameters": _parameters(),
+            "schemas": {**_schemas(), **case_schemas()},
+            "responses": {**_responses_component(), **case_responses()},
+            "parameters": {**_parameters(), **case_parameters()},
         },
     }

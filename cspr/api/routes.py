@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
 
+from cspr.api.body import UnreadableBody, read_object, refuse_unknown_keys
 from cspr.api.tokens import user_for_token
 from cspr.casework import calendar_settings, clock
 from cspr.exceptions import Forbidden, Refused
@@ -26,7 +25,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # answers are text; files never come through the API
 MAX_ID_LENGTH = 200  # the store refuses longer ids; answer 404 before asking it
-BODY_KEYS = frozenset({"answers", "declaration"})
+BODY_KEYS = ("answers", "declaration")
 BODY_EXAMPLE = '{"answers": {...}, "declaration": true}'
 SUBMISSION_FIELDS = (
     "id",
@@ -44,18 +43,6 @@ FILE_REFUSED = (
     "Files cannot be sent through the API. Leave out {name} and send the form on the website "
     "if it needs a file"
 )
-
-
-LONE_SURROGATE = (
-    "The request body is not valid JSON: some text holds an escape such as \\ud800 that is "
-    "only half of a character. Send the whole character, written in UTF-8 or as both halves "
-    "of its escape"
-)
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class UnreadableBody(Exception):
-    """The request body cannot be read as a submission; the message says why."""
 
 
 def reply(payload: Any, status: int = 200) -> Response:
@@ -131,7 +118,7 @@ def submit(form_id: str) -> ResponseReturnValue:
     if not operations.can_start(g.user, definition):
         return problem(403, NO_PERMISSION)
     try:
-        answers, declared = read_submission_body()
+        answers, declared, _ = read_submission_body()
     except UnreadableBody as bad:
         return problem(400, str(bad))
     file_errors = file_answer_errors(definition, answers)
@@ -221,104 +208,25 @@ def invalid(errors: Mapping[str, str]) -> Response:
     return problem(422, "There is a problem with the answers", errors=dict(errors))
 
 
-def read_submission_body() -> tuple[dict[str, Any], bool]:
-    """Read {"answers": {...}, "declaration": bool} from the request, or raise UnreadableBody."""
-    if not request.is_json:
-        raise UnreadableBody(
-            "Send the request body as JSON, with the header Content-Type: application/json"
-        )
-    body = parse_json(request.get_data(cache=False))
-    if not isinstance(body, dict):
-        raise UnreadableBody(f"The request body must be a JSON object, like {BODY_EXAMPLE}")
-    unknown = sorted(set(body) - BODY_KEYS)
-    if unknown:
-        raise UnreadableBody(
-            f"The request body has an unknown key '{unknown[0][:100]}'. Send only 'answers' "
-            f"and 'declaration', like {BODY_EXAMPLE}"
-        )
+def read_submission_body(
+    keys: tuple[str, ...] = BODY_KEYS, example: str = BODY_EXAMPLE
+) -> tuple[dict[str, Any], bool, dict[str, Any]]:
+    """Read {"answers": {...}, "declaration": bool} from the request, or raise UnreadableBody.
+
+    Returns the answers, the declaration and the whole body (for any other keys it takes).
+    """
+    body = read_object(example)
+    refuse_unknown_keys(body, keys, example)
     if "answers" not in body:
         raise UnreadableBody(
-            f"Put the form's answers in an object called 'answers', like {BODY_EXAMPLE}"
+            f"Put the form's answers in an object called 'answers', like {example}"
         )
     if not isinstance(body["answers"], dict):
         raise UnreadableBody("'answers' must be a JSON object of field names and answers")
     declared = body.get("declaration", False)
     if not isinstance(declared, bool):
         raise UnreadableBody("'declaration' must be true or false")
-    return body["answers"], declared
-
-
-def parse_json(data: bytes) -> Any:
-    """Parse a strict UTF-8 JSON document, or raise UnreadableBody saying what is wrong."""
-    if not data.strip():
-        raise UnreadableBody(f"The request body is empty. Send a JSON object, like {BODY_EXAMPLE}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnreadableBody("The request body must be JSON written in UTF-8") from exc
-    try:
-        parsed = json.loads(
-            text,
-            parse_constant=_refuse_constant,
-            parse_float=_finite_float,
-            object_pairs_hook=_unique_keys,
-        )
-    except json.JSONDecodeError as exc:
-        raise UnreadableBody(
-            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}"
-        ) from exc
-    except RecursionError as exc:
-        raise UnreadableBody("The request body is not valid JSON: it nests too deeply") from exc
-    except _NotStrictJson as exc:
-        raise UnreadableBody(f"The request body is not valid JSON: {exc}") from exc
-    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
-        raise UnreadableBody("The request body is not valid JSON: a number is too long") from exc
-    _refuse_lone_surrogates(parsed)
-    return parsed
-
-
-def _refuse_lone_surrogates(parsed: Any) -> None:
-    """Refuse text holding half of a UTF-16 pair, before anything is allocated or stored."""
-    # json.loads accepts a lone "\ud800" escape; it is not a character, and storing it failed
-    # only after the submission had been given a reference number.
-    pending = [parsed]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-        elif isinstance(value, str) and _SURROGATE.search(value):
-            raise UnreadableBody(LONE_SURROGATE)
-
-
-class _NotStrictJson(ValueError):
-    """Something Python's parser accepts but strict JSON (or our storage) does not."""
-
-
-def _refuse_constant(name: str) -> Any:
-    """Refuse NaN and Infinity, which Python reads but JSON does not allow."""
-    raise _NotStrictJson(f"{name} is not a JSON number")
-
-
-def _finite_float(text: str) -> float:
-    """Refuse numbers too large to store, like 1e400, which Python reads as infinity."""
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NotStrictJson(f"the number {text[:20]} is too large")
-    return value
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Refuse an object naming a key twice, which would silently keep only the last."""
-    built: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in built:
-            raise _NotStrictJson(f"the key '{key[:100]}' appears twice in one object")
-        built[key] = value
-    return built
+    return body["answers"], declared, body
 
 
 def file_answer_errors(definition: FormDefinition, answers: Mapping[str, Any]) -> dict[str, str]:

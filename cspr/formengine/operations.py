@@ -268,9 +268,14 @@ def link_to_case(submission_id: str, case_id: str) -> None:
 
 
 def submit_answers(
-    user: dict[str, Any], form_id: str, answers: dict[str, Any], declared: bool = False
+    user: dict[str, Any],
+    form_id: str,
+    answers: dict[str, Any],
+    declared: bool = False,
+    case_id: str | None = None,
 ) -> tuple[dict[str, Any] | None, SubmissionErrors]:
-    """Validate and store a whole submission in one step (the API's way in)."""
+    """Validate and store a whole submission in one step (the API's way in), maybe for a case."""
+    # With a case_id the caller has already checked that the user may send forms for that case.
     definition = _live_or_refuse(user, form_id)
     clean, errors = validate_submission(definition, answers, today())
     if definition.declaration and not declared:
@@ -279,7 +284,7 @@ def submit_answers(
         return None, errors
     store = get_store()
     with store.transaction():
-        sent = store.insert(SUBMISSIONS, {**_new_submission(user, definition, {}, None, None),
+        sent = store.insert(SUBMISSIONS, {**_new_submission(user, definition, {}, None, case_id),
                                           **_sent_fields(definition, clean)})
         audit.record("submit", "submission", sent["id"], details={"form": form_id}, user=user)
         form_sent.send(user, submission=sent)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from cspr.api.openapi import openapi_document
+from cspr.storage import close_store
+from tests.api.case_support import build_world
 from tests.api.conftest import answers, api_user, bearer
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -113,3 +116,40 @@ def test_real_answers_match_the_documented_schemas(app: Flask, client: FlaskClie
     conforms(document, "Error", client.get("/api/submissions/nope", headers=auth).json)
     example = document["components"]["responses"]["Unauthorized"]["content"]
     assert client.get("/api/forms").json == example["application/json"]["example"]
+
+
+def test_case_answers_match_the_documented_schemas(tmp_path: Path) -> None:
+    document = openapi_document()
+    world = build_world(tmp_path)
+    try:
+        ref = world.refer("agency")
+        url = f"/api/cases/{ref}"
+        conforms(document, "CaseList", world.get("bu", "/api/cases").json)
+        conforms(document, "CaseList", world.get("agency", "/api/cases").json)
+        conforms(document, "CaseRecord", world.get("bu", url).json)
+        conforms(document, "CaseStatus", world.get("agency", url).json)
+        conforms(document, "Case", world.get("chair", url).json)
+        conforms(document, "CaseChanged",
+                 world.post("bu", f"{url}/moves", {"to": "consideration"}).json)
+        conforms(document, "CaseChanged", world.post("la", f"{url}/views", {
+            "view": "notifiable", "rationale": "Neglect is suspected here."}).json)
+        conforms(document, "CaseRefusal",
+                 world.post("la", f"{url}/views", {"view": "notifiable"}).json)
+        conforms(document, "Error", world.post("bu", f"{url}/sign-offs", {}).json)
+        conforms(document, "Error", world.get("other_agency", url).json)
+        conforms(document, "ValidationErrors", world.post("bu", f"{url}/submissions", {
+            "form_id": "notification", "answers": {}}).json)
+        conforms(document, "CaseRecord", world.get("bu", url).json)
+    finally:
+        close_store(world.app)
+    # A status-only answer is not a whole case, and a whole case is not a status.
+    with pytest.raises(ValidationError):
+        conforms(document, "CaseRecord", {"reference": ref, "stage": "referral",
+                                          "stage_label": "Referral"})  # fmt: skip
+
+
+def test_every_case_change_documents_its_refusals() -> None:
+    paths = openapi_document()["paths"]
+    for change in ("dates", "moves", "views", "notification", "sign-offs"):
+        operation = paths[f"/api/cases/{{reference}}/{change}"]["post"]
+        assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "413", "422"}

@@ -13,6 +13,8 @@ HOME = CSPR / "formengine" / "fieldtypes"
 # Words a type's name shares with other vocabularies, allowed only where they mean those.
 ALLOWED = {
     ("api/openapi.py", "integer"): "JSON Schema's own type keyword, in the API's description",
+    ("api/openapi_cases.py", "integer"): "JSON Schema's own type keyword, in the API's "
+                                         "description of cases",
     ("formengine/metaschema.py", "integer"): "JSON Schema's own type keyword, in its messages",
     **{(page, "email"): "HTML's own input type, on an account's email address" for page in (
         "templates/admin/user_form.html", "templates/auth/sign_in.html",
