@@ -122,7 +122,7 @@ def test_chair_downloads_the_audit_workbook(
     check_page(page, "rapid review audit period with errors")
     _date(page, "Start of the period", "1", "1", "2020")
     _date(page, "End of the period", "31", "12", "2030")
-    # Every demo rapid review falls in the period: more than 17 rows, so it is made in the background.
+    # Every demo rapid review is in the period: over 17 rows, so it is made in the background.
     page.get_by_role("button", name="Download the workbook").click()
     expect(page.get_by_text("Your export is ready")).to_be_visible(timeout=20_000)
     with page.expect_download() as audit:
