@@ -232,7 +232,10 @@ def move_choices(doc: Doc, path: str) -> list[tuple[str, str]]:
     for other in siblings:
         other_path = prefix + str(other["name"])
         if other_path != path and fact in dict(fact_choices(doc, other_path)):
-            found.append((other_path, f"{other.get('label') or other['name']}"))
+            label = str(other.get("label") or other["name"])
+            if other.get("case_fact"):  # moving replaces its own binding
+                label += f" (now bound to '{fact_label(other['case_fact'], group is None)}')"
+            found.append((other_path, label))
     return found
 
 

@@ -57,7 +57,8 @@ def binding(form_id: str, path: str) -> ResponseReturnValue:
             flash(message, "success")
             return redirect(overview_url(form_id, f"field-{path}"))
     move = MoveBindingForm(data={"revision": current.revision})
-    move.to.choices = fact_bindings.move_choices(doc, path) if field.get("case_fact") else []
+    places = fact_bindings.move_choices(doc, path) if field.get("case_fact") else []
+    move.to.choices = [("", "Choose a question")] + places if places else []
     return render_template(
         "builder/binding.html", title="Case fact", current=current, field=field, path=path,
         form=form, move=move, facts=facts, group=group, uses=USES,
