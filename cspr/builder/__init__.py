@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the builder's pages (admins only)."""
     from cspr.builder import (  # noqa: F401  (they add routes)
+        routes_bindings,
         routes_conditions,
         routes_parts,
         routes_preview,

@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovFileInput,
+    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -17,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -186,6 +188,25 @@ class OptionForm(RevisionForm):
         description="Ticking it clears the other boxes, and it cannot be sent with them.",
         widget=GovCheckboxInput(),
     )
+
+
+class BindingForm(RevisionForm):
+    """Which case fact a question is bound to, and whether it reads it, writes it or both."""
+
+    fact = SelectField("Case fact", choices=[], widget=GovSelect(),
+                       description="Only the facts that fit this type of question are listed.")
+    use = RadioField(
+        "What the question does with the case fact", choices=[], widget=GovRadioInput(),
+        validators=[InputRequired(message="Select what the question does with the case fact")],
+    )
+
+
+class MoveBindingForm(RevisionForm):
+    """Another question of the form to take a question's binding."""
+
+    to = SelectField("Move the binding to", choices=[], widget=GovSelect(),
+                     description="Only questions beside this one, of a type that fits the fact, "
+                     "are listed.")
 
 
 class ConditionForm(RevisionForm):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cspr import audit
+from cspr.builder import fact_bindings
 from cspr.builder.edits import Doc, new_form
 from cspr.exceptions import Refused
 from cspr.formengine import registry
@@ -151,9 +152,12 @@ STALE = (
 )
 
 
-def _save(user: dict[str, Any], form_id: str, revision: int | None, doc: Doc) -> None:
+def _save(user: dict[str, Any], form_id: str, revision: int | None, doc: Doc,
+          before: Doc | None = None) -> None:  # fmt: skip
     """Store a checked working copy, refusing if someone else changed it since it was read."""
     check(doc)
+    if before is not None:
+        fact_bindings.keep_needed(before, doc)
     _write_working(user, form_id, doc, expected=revision, keep_base=True)
 
 
@@ -207,9 +211,18 @@ def change(
         raise Refused("This form is archived. Restore it before changing it.")
     doc = copy.deepcopy(current.definition)
     result = edit(doc)
-    _save(user, form_id, revision, doc)
+    # Only a published form feeds the process: a new one's bindings may come and go freely.
+    published = current.status != "draft"
+    _save(user, form_id, revision, doc, before=current.definition if published else None)
     audit.record(f"builder {action}", "form", form_id, details=details or {}, user=user)
     return result
+
+
+def blocked(current: WorkingCopy, edit: Callable[[Doc], Any], this: bool = False) -> str:
+    """Say why change() would refuse an edit for dropping a needed binding, or return ""."""
+    if current.status == "draft":
+        return ""
+    return fact_bindings.blocked(current.definition, edit, this)
 
 
 def create_form(user: dict[str, Any], form_id: str, title: str, description: str) -> WorkingCopy:
@@ -265,6 +278,8 @@ def _publish(
     number = (int(newest["version"]) + 1) if newest else 1
     doc = {**copy.deepcopy(definition), "version": number}
     check(doc)
+    if newest is not None:
+        fact_bindings.keep_needed(newest["definition"], doc)
     store.insert(registry.VERSIONS, {
         "id": registry.version_id(form_id, number),
         "form_id": form_id,
@@ -400,6 +415,9 @@ def export_json(user: dict[str, Any], form_id: str, version: int | None) -> str:
 def retire(user: dict[str, Any], form_id: str) -> str:
     """Archive a form that has submissions or came with the toolkit; delete one that has not."""
     current = working_copy(form_id)
+    blockers = retire_blockers(form_id)
+    if blockers:
+        raise Refused(fact_bindings.retire_refusal(blockers))
     store = get_store()
     records = versions(form_id)
     used = store.count(SUBMISSIONS, {"form_id": form_id})
@@ -418,6 +436,15 @@ def retire(user: dict[str, Any], form_id: str) -> str:
     audit.record(f"builder {outcome}", "form", form_id,
                  details={"title": current.title, "submissions": used}, user=user)
     return outcome
+
+
+def retire_blockers(form_id: str) -> list[fact_bindings.Bound]:
+    """Return the needed facts only this form's live version fills, with a question for each."""
+    live = registry.live(form_id)
+    if live is None:
+        return []
+    others = [d.raw for d in registry.live_forms() if d.id != form_id]
+    return fact_bindings.sole_writers(live.raw, others)
 
 
 def restore(user: dict[str, Any], form_id: str) -> None:

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 
 from cspr.auth.roles import ADMIN, current_user
-from cspr.builder import diff, edits, flowmap, operations
+from cspr.builder import diff, edits, fact_bindings, flowmap, operations
 from cspr.builder.forms import (
     DetailsForm,
     ImportForm,
@@ -135,6 +135,7 @@ def overview(form_id: str) -> ResponseReturnValue:
         current=current,
         doc=current.definition,
         describe=conditions_text(current.definition),
+        binding_of=fact_bindings.summary,
     )
 
 
@@ -316,15 +317,21 @@ def retire(form_id: str) -> ResponseReturnValue:
     current = working(form_id)
     counts = operations.submission_counts(form_id)
     if request.method == "POST" and RevisionForm().validate_on_submit():
-        outcome = operations.retire(actor(), form_id)
+        try:
+            outcome = operations.retire(actor(), form_id)
+        except Refused as refused:
+            flash_refusal(refused)
+            return redirect(url_for("builder.retire", form_id=form_id))
         flash(f"{current.title} has been {outcome}.", "success")
         if outcome == "archived":
             return redirect(overview_url(form_id))
         return redirect(url_for("builder.index"))
+    blockers = operations.retire_blockers(form_id)
     return render_template("builder/retire.html", title="Archive or delete the form",
                            current=current, counts=counts, form=RevisionForm(),
                            shipped=any(v.get("source") == "shipped"
-                                       for v in operations.versions(form_id)))
+                                       for v in operations.versions(form_id)),
+                           blocked=fact_bindings.retire_refusal(blockers) if blockers else "")
 
 
 @bp.route("/<form_id>/restore", methods=["POST"])

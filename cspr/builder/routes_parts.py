@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from cspr.builder import edits, operations, option_edits, settings
+from cspr.builder import edits, fact_bindings, operations, option_edits, settings
 from cspr.builder.forms import (
     FieldForm,
     NewFieldForm,
@@ -146,7 +146,8 @@ def remove_page(form_id: str, page_id: str) -> ResponseReturnValue:
     used = {f["name"]: operations.answered(form_id, f["name"]) for f in page["fields"]}
     return render_template("builder/remove.html", title="Remove this page", current=current,
                            what=f"the page '{page['title']}'", used=sum(used.values()),
-                           form=RevisionForm())
+                           form=RevisionForm(), blocked=operations.blocked(
+                               current, lambda d: edits.remove_page(d, page_id)))
 
 
 @bp.route("/<form_id>/pages/<page_id>/fields/new", methods=["GET", "POST"])
@@ -206,6 +207,8 @@ def edit_field(form_id: str, path: str) -> ResponseReturnValue:
         form=form, shown=settings.shown_settings(field["type"]),
         type_label=field_type(field).label, options=field_type(field).has_options,
         describe=conditions_text(doc), in_group="." in path,
+        binding=fact_bindings.summary(field, edits.find_field(doc, path.split(".")[0])[2]
+                                      if "." in path else None),
     )
 
 
@@ -271,7 +274,10 @@ def remove_field(form_id: str, path: str) -> ResponseReturnValue:
                        "The question has been removed from the working copy.")
     return render_template("builder/remove.html", title="Remove this question", current=current,
                            what=f"the question '{field['label']}'",
-                           used=operations.answered(form_id, path), form=RevisionForm())
+                           used=operations.answered(form_id, path), form=RevisionForm(),
+                           blocked=operations.blocked(
+                               current, lambda d: edits.remove_field(d, path), True),
+                           binding_path=path)
 
 
 @bp.route("/<form_id>/fields/<path>/options", methods=["GET", "POST"])

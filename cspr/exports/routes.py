@@ -66,13 +66,15 @@ def _keep() -> timedelta:
     return timedelta(hours=float(current_app.config.get("EXPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS)))
 
 
-def deliver(user: dict[str, Any], export: jobs.Export) -> ResponseReturnValue:
-    """Stream CSV and JSON; send a small workbook now; make a big one in the background."""
+def deliver(
+    user: dict[str, Any], export: jobs.Export, background: bool = True
+) -> ResponseReturnValue:
+    """Stream CSV and JSON; send a small workbook now; a big one in the background if allowed."""
     if export.chunks is not None:
         response = Response(stream_with_context(export.chunks()), mimetype=export.mimetype)
         response.headers.set("Content-Disposition", "attachment", filename=export.filename)
         return response
-    if export.rows > operations.background_threshold():
+    if background and export.rows > operations.background_threshold():
         jobs.clean_up(_keep())
         job = jobs.runner().submit(user, export)
         return redirect(url_for("exports.job", job_id=job["id"]), 303)

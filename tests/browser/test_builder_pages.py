@@ -95,3 +95,47 @@ def test_import_details_json_errors_and_confirmations(
     check_page(page, "builder revert")
     page.goto(form + "/retire")
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete this form?")
+
+
+def test_case_fact_binding_pages(page: Page, live_server: LiveServer) -> None:
+    """Bind, refuse and move a case fact binding through the real pages, checked by axe."""
+    sign_in(page, live_server, ADMIN_EMAIL)
+    referral = live_server.url + "/admin/forms/referral"
+    aware = "Date the local authority became aware"
+
+    page.goto(referral)
+    question = page.locator("#field-la_aware_date")
+    expect(question).to_contain_text(f"Fills and updates the case fact: {aware}")
+    question.get_by_role("link", name="Case fact").click()
+    expect(page.locator("main h1")).to_contain_text("Case fact for the question")
+    expect(page.get_by_label("Case fact", exact=True)).to_have_value("dates.la_aware")
+    check_page(page, "builder case fact binding")
+
+    # Removing the only binding the clock uses is refused, saying why.
+    page.get_by_role("button", name="Remove the binding").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"fills '{aware}', which the statutory clocks use. Bind another question to it first, "
+        "or move the binding.")
+    check_page(page, "builder case fact binding refused")
+    page.goto(referral + "/fields/la_aware_date/remove")
+    expect(page.locator("main")).to_contain_text(f"This question fills '{aware}'")
+    check_page(page, "builder remove a bound question")
+
+    # An error on the binding page is shown by the field and in the summary.
+    page.goto(referral + "/fields/aware_date/binding")
+    page.get_by_label("Case fact", exact=True).select_option(label=aware)
+    page.get_by_role("button", name="Save binding").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Select what the question does with the case fact")
+    check_page(page, "builder case fact binding with an error")
+
+    # Binding another question takes the writing over; then the old one may go.
+    page.get_by_label("Case fact", exact=True).select_option(label=aware)
+    page.get_by_label("Write only").check()
+    page.get_by_role("button", name="Save binding").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "no longer changes it")
+    expect(page.locator("#field-aware_date")).to_contain_text(
+        f"Fills and updates the case fact: {aware}")
+    page.goto(referral + "/fields/la_aware_date/remove")
+    expect(page.get_by_role("button", name="Remove")).to_be_visible()

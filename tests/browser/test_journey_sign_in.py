@@ -98,5 +98,13 @@ def test_admin_pages_are_accessible(page: Page, live_server: LiveServer) -> None
     check_page(page, "deadline calculator errors")
     page.goto(live_server.url + "/audit")
     check_page(page, "audit trail")
+    page.get_by_label("Case reference").fill("2026-16")
+    page.locator("#since-day").fill("3/13/2026")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a case reference like CSPR-2026-0016")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "From date must be a real date, like 3/12/2026")
+    check_page(page, "audit trail with errors")
     page.goto(live_server.url + "/no-such-page")
     check_page(page, "not found")

@@ -119,6 +119,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "builder.options": {ADMIN},
     "builder.edit_option": {ADMIN},
     "builder.condition": {ADMIN},
+    "builder.binding": {ADMIN},
     "builder.preview": {ADMIN},
     "builder.preview_page": {ADMIN},
     "builder.preview_check": {ADMIN},
@@ -201,7 +202,11 @@ POST_ALLOWED: dict[str, set[str]] = {
     "builder.edit_option": {ADMIN},
     "builder.change_option": {ADMIN},
     "builder.condition": {ADMIN},
+    "builder.binding": {ADMIN},
+    "builder.move_binding": {ADMIN},
+    "builder.remove_binding": {ADMIN},
     "builder.preview_page": {ADMIN},
+    "audit_trail.export": {ADMIN, CHAIR},
 }
 DENIED = {401, 403, 404}
 
