@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,16 +11,15 @@ from typing import Any
 from cspr import audit
 from cspr.builder import fact_bindings
 from cspr.builder.edits import Doc, new_form
+from cspr.builder.json_text import parse_json
 from cspr.exceptions import Refused
 from cspr.formengine import registry
 from cspr.formengine.core_errors import DefinitionError
 from cspr.formengine.definitions import check_definition
 from cspr.formengine.operations import SUBMISSIONS
-from cspr.storage import NotFound, StoreError, get_store
+from cspr.storage import NotFound, StoreError, get_store, transactional, within_transaction
 
 WORKING = "form_working_copies"
-PREVIEWS = "form_previews"
-MAX_IMPORT_BYTES = 1_000_000
 ID_RULE = "2 to 64 lower-case letters, digits, '-' or '_', starting with a letter"
 # Builder addresses that a form id would hide: /admin/forms/new and /admin/forms/import.
 RESERVED_IDS = frozenset({"new", "import"})
@@ -152,6 +150,7 @@ STALE = (
 )
 
 
+@within_transaction
 def _save(user: dict[str, Any], form_id: str, revision: int | None, doc: Doc,
           before: Doc | None = None) -> None:  # fmt: skip
     """Store a checked working copy, refusing if someone else changed it since it was read."""
@@ -161,6 +160,7 @@ def _save(user: dict[str, Any], form_id: str, revision: int | None, doc: Doc,
     _write_working(user, form_id, doc, expected=revision, keep_base=True)
 
 
+@within_transaction
 def _write_working(
     user: dict[str, Any],
     form_id: str,
@@ -197,6 +197,7 @@ def _write_working(
     store.update(WORKING, form_id, apply)
 
 
+@transactional
 def change(
     user: dict[str, Any],
     form_id: str,
@@ -225,6 +226,7 @@ def blocked(current: WorkingCopy, edit: Callable[[Doc], Any], this: bool = False
     return fact_bindings.blocked(current.definition, edit, this)
 
 
+@transactional
 def create_form(user: dict[str, Any], form_id: str, title: str, description: str) -> WorkingCopy:
     """Start a new form with one introduction page; nothing is live until it is published."""
     form_id = form_id.strip()
@@ -254,6 +256,7 @@ def _id_or_reason(error: DefinitionError) -> str:
     return error.reason
 
 
+@transactional
 def publish(user: dict[str, Any], form_id: str, revision: int | None) -> int:
     """Publish the working copy as a new, immutable version and return its number."""
     current = working_copy(form_id)
@@ -268,6 +271,7 @@ def publish(user: dict[str, Any], form_id: str, revision: int | None) -> int:
     return _publish(user, form_id, current.definition, "admin", "publish")
 
 
+@within_transaction
 def _publish(
     user: dict[str, Any], form_id: str, definition: Doc, source: str, action: str,
     details: dict[str, Any] | None = None,
@@ -307,6 +311,7 @@ def version_definition(form_id: str, version: int) -> Doc:
     return definition
 
 
+@transactional
 def revert(user: dict[str, Any], form_id: str, version: int) -> int:
     """Publish a copy of an old version as the newest version."""
     old = version_definition(form_id, version)
@@ -315,6 +320,7 @@ def revert(user: dict[str, Any], form_id: str, version: int) -> int:
     return _publish(user, form_id, old, "revert", "revert", {"from_version": version})
 
 
+@transactional
 def discard_changes(user: dict[str, Any], form_id: str) -> None:
     """Throw away unpublished changes, going back to the newest published version."""
     newest = _newest(form_id)
@@ -326,49 +332,7 @@ def discard_changes(user: dict[str, Any], form_id: str) -> None:
     audit.record("builder discard", "form", form_id, details={}, user=user)
 
 
-def parse_json(text: str) -> Any:
-    """Read JSON typed or uploaded by an admin, refusing it with a plain reason."""
-    if len(text.encode("utf-8", "replace")) > MAX_IMPORT_BYTES:
-        raise Refused("The JSON is too big: a form definition must be under 1 MB", "definition")
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Refused(
-            f"This is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-            "definition",
-        ) from None
-    except RecursionError:
-        raise Refused("This is not valid JSON: it nests too deeply", "definition") from None
-    except ValueError:  # Python will not read a whole number of more than 4,300 digits
-        raise Refused("This is not valid JSON: a number in it has too many digits",
-                      "definition") from None
-    problem = _unstorable(doc)
-    if problem:
-        raise Refused(f"This is not valid JSON: {problem}", "definition")
-    return doc
-
-
-def _unstorable(doc: Any) -> str | None:
-    """Say why Python read a document that cannot be stored as JSON, or return None."""
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node)
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, float) and not math.isfinite(node):
-            return "it has NaN, Infinity or a number too big to store, like 1e400"
-        elif isinstance(node, str) and not node.isascii():
-            try:
-                node.encode("utf-8")
-            except UnicodeEncodeError:
-                return ("it has a \\u escape that is only half of a character, such as \\ud800 "
-                        "on its own")
-    return None
-
-
+@transactional
 def save_json(user: dict[str, Any], form_id: str, revision: int | None, text: str) -> None:
     """Replace the working copy with JSON edited by hand, if the meta-schema accepts it."""
     doc = parse_json(text)
@@ -386,6 +350,7 @@ def save_json(user: dict[str, Any], form_id: str, revision: int | None, text: st
     change(user, form_id, revision, "edit json", replace)
 
 
+@transactional
 def import_form(user: dict[str, Any], text: str) -> str:
     """Make a new form's working copy from exported JSON; return its id."""
     doc = parse_json(text)
@@ -412,6 +377,7 @@ def export_json(user: dict[str, Any], form_id: str, version: int | None) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
+@transactional
 def retire(user: dict[str, Any], form_id: str) -> str:
     """Archive a form that has submissions or came with the toolkit; delete one that has not."""
     current = working_copy(form_id)
@@ -447,6 +413,7 @@ def retire_blockers(form_id: str) -> list[fact_bindings.Bound]:
     return fact_bindings.sole_writers(live.raw, others)
 
 
+@transactional
 def restore(user: dict[str, Any], form_id: str) -> None:
     """Bring an archived form back so staff can fill it in again."""
     records = versions(form_id)
@@ -455,26 +422,3 @@ def restore(user: dict[str, Any], form_id: str) -> None:
     for record in records:
         get_store().update(registry.VERSIONS, record["id"], {"status": "live"})
     audit.record("builder restore", "form", form_id, details={}, user=user)
-
-
-def preview_answers(user: dict[str, Any], form_id: str) -> dict[str, Any]:
-    """Return the answers an admin has given in a preview (never a real submission)."""
-    record = get_store().get(PREVIEWS, f"{user['id']}-{form_id}")
-    return dict(record["answers"]) if record else {}
-
-
-def save_preview_answers(user: dict[str, Any], form_id: str, answers: dict[str, Any]) -> None:
-    """Keep the preview's answers between its pages."""
-    store = get_store()
-    key = f"{user['id']}-{form_id}"
-    if store.get(PREVIEWS, key) is None:
-        store.insert(PREVIEWS, {"id": key, "answers": answers})
-    else:
-        store.update(PREVIEWS, key, {"answers": answers})
-
-
-def clear_preview(user: dict[str, Any], form_id: str) -> None:
-    """Forget a preview's answers."""
-    key = f"{user['id']}-{form_id}"
-    if get_store().get(PREVIEWS, key) is not None:
-        get_store().delete(PREVIEWS, key)

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 
 from cspr.auth.roles import ADMIN, current_user
-from cspr.builder import diff, edits, fact_bindings, flowmap, operations
+from cspr.builder import diff, edits, fact_bindings, flowmap, json_text, operations
 from cspr.builder.forms import (
     DetailsForm,
     ImportForm,
@@ -105,7 +105,7 @@ def import_form() -> ResponseReturnValue:
         upload = request.files.get("upload")
         text = form.definition.data or ""
         if upload is not None and upload.filename:
-            raw = upload.read(operations.MAX_IMPORT_BYTES + 1)
+            raw = upload.read(json_text.MAX_IMPORT_BYTES + 1)
             text = raw.decode("utf-8-sig", "replace")  # Notepad starts UTF-8 with a BOM
         try:
             if not text.strip():

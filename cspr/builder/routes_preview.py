@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from cspr.builder import operations
+from cspr.builder import previews
 from cspr.builder.routes import actor, bp, working
 from cspr.formengine import attachments, journey, pagepost, summary
 from cspr.formengine.conditions import visible_pages
@@ -23,7 +23,7 @@ def _definition(form_id: str) -> FormDefinition:
 def preview(form_id: str) -> ResponseReturnValue:
     """Start the preview afresh at the first page."""
     definition = _definition(form_id)
-    operations.clear_preview(actor(), form_id)
+    previews.clear_preview(actor(), form_id)
     first = journey.first_page(definition, {})
     if first is None:
         return redirect(url_for("builder.preview_check", form_id=form_id))
@@ -37,7 +37,7 @@ def preview_page(form_id: str, page_id: str) -> ResponseReturnValue:
     if page_id not in {p["id"] for p in definition.pages}:
         abort(404)
     user = actor()
-    answers = operations.preview_answers(user, form_id)
+    answers = previews.preview_answers(user, form_id)
     page = definition.page(page_id)
     if not journey.page_is_shown(definition, page_id, answers):
         following = journey.next_page(definition, page_id, answers)
@@ -57,7 +57,7 @@ def preview_page(form_id: str, page_id: str) -> ResponseReturnValue:
         for path in errors:
             values.pop(path.split(".")[0], None)
         answers = {**answers, **values}
-        operations.save_preview_answers(user, form_id, answers)
+        previews.save_preview_answers(user, form_id, answers)
         if action.startswith(("add:", "remove:")):
             if action.startswith("remove:"):
                 form = pagepost.blank_form(fields, answers)
@@ -88,7 +88,7 @@ def _page_url(form_id: str, page_id: str | None) -> str:
 def preview_check(form_id: str) -> ResponseReturnValue:
     """Show the preview's answers as the check page would, without a way to send them."""
     definition = _definition(form_id)
-    clean = preview_clean(definition, operations.preview_answers(actor(), form_id))
+    clean = preview_clean(definition, previews.preview_answers(actor(), form_id))
     return render_template(
         "formengine/check.html",
         title="Check your answers before sending",
