@@ -31,6 +31,7 @@ from cspr.casework import (
 )
 from cspr.casework import operations as verbs
 from cspr.casework.answers import date_values, read_answers
+from cspr.casework.recording import KEY_DATES_PAGE
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
@@ -39,11 +40,6 @@ from cspr.storage import NotFound
 from cspr.timeutil import uk_today
 
 bp = Blueprint("cases", __name__)
-# The facts the business unit records on the case's facts page, in order.
-PAGE_DATES = ["dates.la_aware", "dates.rapid_review_meeting", "dates.rapid_review_sent",
-              "dates.decision", "dates.panel_response", "dates.family_told",
-              "dates.commissioned", "dates.planned_publication", "dates.final_report_sent",
-              "dates.published"]  # fmt: skip
 
 
 def user() -> dict[str, Any]:
@@ -169,13 +165,13 @@ def undo_move(case_id: str) -> ResponseReturnValue:
 def facts(case_id: str) -> ResponseReturnValue:
     """Show the case's key dates and let the business unit record or correct them."""
     case = load(case_id, action="" if request.method == "POST" else "view")
-    prefixes = [name.replace(".", "_") for name in PAGE_DATES]
+    prefixes = [name.replace(".", "_") for name in KEY_DATES_PAGE]
     answers = read_answers(request.form, [], prefixes)
     if request.method == "POST":
         if user()["role"] != BUSINESS_UNIT:
             abort(403)
         changed = 0
-        for name, prefix in zip(PAGE_DATES, prefixes, strict=True):
+        for name, prefix in zip(KEY_DATES_PAGE, prefixes, strict=True):
             when = answers.when(prefix, catalog.FACTS[name].label.lower(), required=False)
             if when is None or prefix in answers.errors:
                 continue
@@ -191,9 +187,9 @@ def facts(case_id: str) -> ResponseReturnValue:
             return redirect(url_for("cases.case_page", case_id=case_id))
         case = load(case_id, action="")
     else:
-        for name, prefix in zip(PAGE_DATES, prefixes, strict=True):
+        for name, prefix in zip(KEY_DATES_PAGE, prefixes, strict=True):
             answers.values.update(date_values(prefix, casefacts.get(case, name)))
-    rows = [(catalog.FACTS[n], p) for n, p in zip(PAGE_DATES, prefixes, strict=True)]
+    rows = [(catalog.FACTS[n], p) for n, p in zip(KEY_DATES_PAGE, prefixes, strict=True)]
     return render_template("casework/facts.html", title="Key dates", case=case, rows=rows,
                            answers=answers, editable=user()["role"] == BUSINESS_UNIT,
                            history=case.get("fact_history") or [])  # fmt: skip

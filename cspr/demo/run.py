@@ -17,6 +17,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from cspr import audit
+from cspr.admin import partnership
 from cspr.auth import agencies, passwords
 from cspr.auth import operations as accounts
 from cspr.auth.cli import _fail
@@ -208,6 +209,8 @@ def create_demo() -> DemoResult:
     )
     people = {user.key: _create_user(user) for user in make}
     _use_unanimous_rule()
+    if store.get_setting(partnership.SETTING) is None:  # an administrator's own details stay
+        partnership.save(None, answers.PARTNERSHIP_DETAILS)
     made: list[dict[str, Any]] = []
     try:
         for plan in plans:

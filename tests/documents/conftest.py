@@ -122,11 +122,12 @@ def small_app(folder: Path, **config: Any) -> Flask:
 
 def referral_answers(**changes: Any) -> dict[str, Any]:
     """Return a complete referral (the demo's first story), with some answers changed."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    from cspr.casework import demo_answers
+    from cspr.demo import answers as demo_answers
+    from cspr.timeutil import uk_today
 
-    today = date.today()
+    today = uk_today()
     story = demo_answers.STORIES["A"]
     answers = demo_answers.referral(story, "la", today - timedelta(days=9), today - timedelta(5))
     answers.update(changes)
@@ -151,13 +152,14 @@ def send_referral(app: Flask, email: str, answers: dict[str, Any]) -> dict[str, 
 
 
 def upload_page(client: FlaskClient, content: bytes, title: str = "Test letter",
-                template_id: str = "", filename: str = "template.docx") -> str:  # fmt: skip
+                template_id: str = "", filename: str = "template.docx",
+                to_family: str = "no") -> str:  # fmt: skip
     """Upload a template through the admin page; return the page the browser ends on."""
     page = client.get("/admin/templates/upload")
     response = client.post(
         "/admin/templates/upload",
         data={"csrf_token": csrf_token(page.text), "template_id": template_id, "title": title,
-              "file": (BytesIO(content), filename)},
+              "to_family": to_family, "file": (BytesIO(content), filename)},
         content_type="multipart/form-data",
         follow_redirects=True,
     )  # fmt: skip
