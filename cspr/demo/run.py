@@ -210,7 +210,9 @@ def create_demo() -> DemoResult:
     people = {user.key: _create_user(user) for user in make}
     _use_unanimous_rule()
     if store.get_setting(partnership.SETTING) is None:  # an administrator's own details stay
-        partnership.save(None, answers.PARTNERSHIP_DETAILS)
+        # The server's name, so that letters match the name at the top of every page.
+        name = str(current_app.config["PARTNERSHIP_NAME"])
+        partnership.save(None, {**answers.PARTNERSHIP_DETAILS, "name": name})
     made: list[dict[str, Any]] = []
     try:
         for plan in plans:
