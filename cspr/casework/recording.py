@@ -10,6 +10,8 @@ from __future__ import annotations
 from cspr.casework import bindings
 from cspr.casework.catalog import FACTS
 from cspr.formengine import registry
+from cspr.formengine.fieldtypes import field_type, known
+from cspr.formengine.fieldtypes.booleans import BooleanType
 
 # The facts the business unit records on the case's Key dates page, in order.
 KEY_DATES_PAGE = ["dates.la_aware", "dates.rapid_review_meeting", "dates.rapid_review_sent",
@@ -28,8 +30,8 @@ def what(name: str) -> str:
     """Name a fact as the object of "Record ...": "the date the rapid review was sent"."""
     spec = FACTS[name]
     label = spec.label[:1].lower() + spec.label[1:]
-    if spec.kind == "yes_no":
-        return f"whether {label}"
+    if any(isinstance(field_type(t), BooleanType) for t in spec.field_types if known({"type": t})):
+        return f"whether {label}"  # a yes or no
     return label if spec.label.startswith("The ") else f"the {label}"
 
 

@@ -17,18 +17,34 @@ from typing import Any
 from cspr.auth.roles import PARTNERS
 from cspr.casework import casefacts, deadlines, decisions, signoff, stages, tracks
 from cspr.casework.bindings import bindings
-from cspr.casework.catalog import DECISIONS, FACTS, choice_label
+from cspr.casework.catalog import DECISIONS, FACTS, Fact, choice_label
 from cspr.formengine.definitions import FormDefinition
+from cspr.formengine.fieldtypes import FieldType, field_type, known
+from cspr.formengine.fieldtypes.booleans import BooleanType
 from cspr.formengine.summary import display
 from cspr.timeutil import UK
 
 WITHHELD = "[withheld]"
-# Facts written in words too ("<name>_text"), because they are held as codes or lists.
-WORDED = ("choice", "choices", "yes_no", "list", "time")
 DATES = "dates"
-CHILD_WITHHELD = ("date_of_birth", "nhs_number")  # and the address: identifying details
 DUE = ("notification", "rapid_review", "publication", "panel_notice")
 Fields = dict[str, dict[str, Any]]  # fact name -> the question bound to it, for its words
+
+
+def _types(spec: Fact) -> list[FieldType]:
+    """Return the field types a question bound to the fact may have."""
+    return [field_type(t) for t in spec.field_types if known({"type": t})]
+
+
+def worded(spec: Fact) -> bool:
+    """Say whether a fact also has "<name>_text": it is held as option codes or a yes or no."""
+    return spec.choices != () or any(t.has_options for t in _types(spec))
+
+
+def _withheld(spec: Fact, fields: Fields) -> bool:
+    """Say whether a child's fact identifies them: a date of birth, or a withheld answer type."""
+    field = fields.get(spec.name)
+    return spec.key == "date_of_birth" or (
+        field is not None and known(field) and field_type(field).withheld)  # fmt: skip
 
 
 def uk_day(moment: str | None) -> str:
@@ -61,13 +77,12 @@ def words(name: str, value: Any, fields: Fields) -> str:
         return ""
     if spec.choices:
         return choice_label(name, value) or str(value)
-    if spec.kind == "yes_no":
-        return {"yes": "Yes", "no": "No"}.get(str(value), str(value))
-    if spec.kind == "list" and isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if name in fields and spec.kind in WORDED:
+    kind = field_type(fields[name]) if name in fields and known(fields[name]) else None
+    if kind is not None and not kind.is_group and not isinstance(kind, BooleanType):
         return display(fields[name], value)  # the question's own words for its options
-    return casefacts.display(name, value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return casefacts.display(name, value)  # a yes or no as Yes or No
 
 
 def _address_lines(value: Any) -> list[str]:
@@ -77,22 +92,20 @@ def _address_lines(value: Any) -> list[str]:
     return [str(value[p]) for p in ("line1", "line2", "town", "county", "postcode") if value.get(p)]
 
 
-def plain(name: str, value: Any) -> Any:
-    """Return a fact's value as templates hold it: names whole, dates as ISO text, "" unset."""
-    spec = FACTS[name]
-    if spec.kind == "person":
-        return person(value)
-    if spec.kind == "address":
-        return _address_lines(value)
-    if spec.kind in ("list", "choices"):
-        return list(value) if isinstance(value, list) else []
+def plain(value: Any) -> Any:
+    """Return a fact's value as templates hold it: names whole, addresses as lines, "" unset."""
+    if isinstance(value, dict):
+        return person(value) if {"given_names", "family_name"} & set(value) else (
+            _address_lines(value))  # fmt: skip
+    if isinstance(value, list):
+        return list(value)
     return value if casefacts.is_set(value) else ""
 
 
 def _put(holder: dict[str, Any], key: str, name: str, value: Any, fields: Fields) -> None:
     """Put one fact, and its words where it has them, into a group of template values."""
-    holder[key] = plain(name, value)
-    if FACTS[name].kind in WORDED:
+    holder[key] = plain(value)
+    if worded(FACTS[name]):
         holder[f"{key}_text"] = words(name, value, fields)
 
 
@@ -121,9 +134,11 @@ def child_values(
     values["family_name"] = str(held.get("family_name") or "")
     age = casefacts.age_at(case, casefacts.get_date(case, "incident.date"), number)
     values["age"] = "" if age is None else age
+    values["address"] = values["address"] or []
     values["address_text"] = ", ".join(values["address"])
     if anonymised:
-        values.update(dict.fromkeys(CHILD_WITHHELD, WITHHELD))
+        values.update({s.key: WITHHELD for s in FACTS.values()
+                       if s.per_child and _withheld(s, fields)})  # fmt: skip
         values.update(address=[WITHHELD], address_text=WITHHELD)
     return values
 
@@ -230,6 +245,6 @@ def read_as_fact(field: dict[str, Any]) -> str:
     says what the case holds. Repeating groups stay form answers: their rows hold narrative.
     """
     name = field.get("case_fact")
-    if name in FACTS and field.get("type") != "repeating_group":
+    if name in FACTS and known(field) and not field_type(field).is_group:
         return str(name)
     return ""

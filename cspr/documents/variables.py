@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cspr.casework.catalog import FACTS, Fact
-from cspr.documents.case_values import WORDED, fact_path, read_as_fact
+from cspr.documents.case_values import fact_path, read_as_fact, worded
 from cspr.documents.sandbox import SAFE_METHODS
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.fieldtypes import field_type
@@ -119,7 +119,7 @@ _CHILD_EXTRA = (
 def _fact_rows(name: str, spec: Fact, path: str) -> list[tuple[str, str]]:
     """Return a fact's row, and its row in words where it has one."""
     rows = [(path, spec.label)]
-    if spec.kind in WORDED:
+    if worded(spec):
         rows.append((f"{path}_text", spec.label + _WORDS))
     return rows
 
@@ -232,7 +232,7 @@ def fact_hints(definitions: Iterable[FormDefinition]) -> dict[str, str]:
             name = read_as_fact(field)
             if name:
                 base = f"forms.{definition.id}"
-                words = "_text" if FACTS[name].kind in WORDED else ""
+                words = "_text" if worded(FACTS[name]) else ""
                 hints[f"{base}.answers.{field['name']}"] = fact_path(name)
                 hints[f"{base}.text.{field['name']}"] = fact_path(name) + words
     return hints

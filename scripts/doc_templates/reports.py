@@ -52,7 +52,7 @@ def panel_notification_summary(b: Builder) -> None:
         [
             ("What happened", "{{ incident.type_text }}"),
             ("Abuse or neglect", "{{ incident.abuse_or_neglect_text }}"),
-            ("Date and time", "{{ incident.date | uk_date }} {{ incident.time_text }}"),
+            ("Date and time", "{{ incident.date | uk_date }} {{ incident.time }}"),
             ("Where", "{{ incident.place }}"),
             ("Alleged perpetrator", "{{ " + NOTE + ".text.perpetrator_relationship }}"),
             ("Looked after child", "{{ incident.looked_after_text }}"),
@@ -63,7 +63,7 @@ def panel_notification_summary(b: Builder) -> None:
     b.heading("4. Outline of the case", 1)
     b.para("{{ incident.outline }}")
     b.heading("Agencies involved", 2)
-    b.para("{{ agencies.involved_text or 'None recorded.' }}")
+    b.para("{{ agencies.involved | join(', ') or 'None recorded.' }}")
     b.tag("{%p if " + NOTE + ".answers.other_children_details %}")
     b.heading("Other children", 2)
     b.para("{{ " + NOTE + ".answers.other_children_details }}")

@@ -122,12 +122,11 @@ def small_app(folder: Path, **config: Any) -> Flask:
 
 def referral_answers(**changes: Any) -> dict[str, Any]:
     """Return a complete referral (the demo's first story), with some answers changed."""
-    from datetime import timedelta
+    from datetime import date, timedelta
 
     from cspr.demo import answers as demo_answers
-    from cspr.timeutil import uk_today
 
-    today = uk_today()
+    today = date.today()
     story = demo_answers.STORIES["A"]
     answers = demo_answers.referral(story, "la", today - timedelta(days=9), today - timedelta(5))
     answers.update(changes)

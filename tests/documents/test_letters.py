@@ -298,3 +298,13 @@ def test_a_template_reading_values_that_no_longer_exist_is_not_filled_with_gaps(
     assert "“Old letter” was not made: “case.key_dates” is not something templates can read." in (
         message)  # fmt: skip
     assert "Ask an administrator to upload a corrected version of the template." in message
+
+
+def test_every_shipped_need_is_something_a_case_can_record(demo_app: Flask) -> None:
+    with demo_app.app_context():
+        needs = [n for e in library.shipped_manifest() for n in e["needs"]]
+        assert needs and all(readiness.known_need(n) for n in needs), needs
+        assert not readiness.known_need("decision.rationnale")
+        page = client_for(demo_app, ADMIN).get("/admin/templates/terms_of_reference").text
+    assert "the “Terms of reference” form, sent" in html.unescape(page)
+    assert "the date of the decision to commission the local review" in page
