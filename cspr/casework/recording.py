@@ -14,7 +14,7 @@ from cspr.formengine.fieldtypes import field_type, known
 from cspr.formengine.fieldtypes.booleans import BooleanType
 
 # The facts the business unit records on the case's Key dates page, in order.
-KEY_DATES_PAGE = ["dates.la_aware", "dates.rapid_review_meeting", "dates.rapid_review_sent",
+PAGE_DATES = ["dates.la_aware", "dates.rapid_review_meeting", "dates.rapid_review_sent",
                   "dates.decision", "dates.panel_response", "dates.family_told",
                   "dates.commissioned", "dates.planned_publication", "dates.final_report_sent",
                   "dates.published"]  # fmt: skip
@@ -46,7 +46,7 @@ def forms_writing(name: str) -> list[str]:
 
 def where(name: str) -> str:
     """Say where a fact is recorded: "on the case's Key dates page", "in the Rapid review form"."""
-    if name in KEY_DATES_PAGE:
+    if name in PAGE_DATES:
         return "on the case's Key dates page"
     if name in _PAGES:
         return _PAGES[name]

@@ -31,7 +31,7 @@ from cspr.casework import (
 )
 from cspr.casework import operations as verbs
 from cspr.casework.answers import date_values, read_answers
-from cspr.casework.recording import KEY_DATES_PAGE
+from cspr.casework.recording import PAGE_DATES
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
@@ -165,13 +165,13 @@ def undo_move(case_id: str) -> ResponseReturnValue:
 def facts(case_id: str) -> ResponseReturnValue:
     """Show the case's key dates and let the business unit record or correct them."""
     case = load(case_id, action="" if request.method == "POST" else "view")
-    prefixes = [name.replace(".", "_") for name in KEY_DATES_PAGE]
+    prefixes = [name.replace(".", "_") for name in PAGE_DATES]
     answers = read_answers(request.form, [], prefixes)
     if request.method == "POST":
         if user()["role"] != BUSINESS_UNIT:
             abort(403)
         changed = 0
-        for name, prefix in zip(KEY_DATES_PAGE, prefixes, strict=True):
+        for name, prefix in zip(PAGE_DATES, prefixes, strict=True):
             when = answers.when(prefix, catalog.FACTS[name].label.lower(), required=False)
             if when is None or prefix in answers.errors:
                 continue
@@ -187,9 +187,9 @@ def facts(case_id: str) -> ResponseReturnValue:
             return redirect(url_for("cases.case_page", case_id=case_id))
         case = load(case_id, action="")
     else:
-        for name, prefix in zip(KEY_DATES_PAGE, prefixes, strict=True):
+        for name, prefix in zip(PAGE_DATES, prefixes, strict=True):
             answers.values.update(date_values(prefix, casefacts.get(case, name)))
-    rows = [(catalog.FACTS[n], p) for n, p in zip(KEY_DATES_PAGE, prefixes, strict=True)]
+    rows = [(catalog.FACTS[n], p) for n, p in zip(PAGE_DATES, prefixes, strict=True)]
     return render_template("casework/facts.html", title="Key dates", case=case, rows=rows,
                            answers=answers, editable=user()["role"] == BUSINESS_UNIT,
                            history=case.get("fact_history") or [])  # fmt: skip
