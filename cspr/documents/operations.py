@@ -285,10 +285,10 @@ def case_panel(user: dict[str, Any] | None, case: dict[str, Any]) -> dict[str, A
     """Return what the case page's documents section shows to this user."""
     if user is None or user["role"] not in CAN_GENERATE:
         return {"shown": False}
-    # A new template is offered once a version is made live.
+    live = [t for t in library.list_templates() if library.is_live(t)]  # not new, unused ones
+    in_use = [library.active(t["id"]) for t in live]
     templates = [{"id": t["id"], "title": t["title"], "to_family": library.rules(v)[0]}
-                 for t, v in (library.active(t["id"]) for t in library.list_templates()
-                              if library.is_live(t))]  # fmt: skip
+                 for t, v in in_use]  # fmt: skip
     family_letters = [t["title"] for t in templates if t["to_family"]]
     return {
         "shown": True,
