@@ -100,3 +100,27 @@ class DecisionRulesForm(FlaskForm):
         validators=[InputRequired(message="Select how many partners must sign off")],
     )
     submit = SubmitField("Save the rules", widget=GovSubmitInput())
+
+
+def _box(label: str, hint: str = "") -> StringField:
+    """Return one text box of the partnership details page (checked by the operation)."""
+    return StringField(label, description=hint, widget=GovTextInput())
+
+
+class PartnershipForm(FlaskForm):
+    """The partnership's name, address, email and phone, and the contact for families."""
+
+    name = _box("Partnership name", "As it should appear at the top of letters and reports.")
+    address_line1 = _box("Address line 1")
+    address_line2 = _box("Address line 2 (optional)")
+    address_town = _box("Town or city")
+    address_county = _box("County (optional)")
+    address_postcode = _box("Postcode")
+    email = _box("Contact email address", "The partnership's general address, such as "
+                 "safeguarding.partnership@example.org")
+    phone = _box("Contact telephone number")
+    contact_name = _box("Full name")
+    contact_role = _box("Job title", "For example, Family liaison officer")
+    contact_email = _box("Email address")
+    contact_phone = _box("Telephone number")
+    submit = SubmitField("Save the partnership's details", widget=GovSubmitInput())

@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from cspr.admin.forms import AgencyForm, ConfirmForm, DecisionRulesForm, NewUserForm, UserForm
+from cspr.admin.forms import (
+    AgencyForm,
+    ConfirmForm,
+    DecisionRulesForm,
+    NewUserForm,
+    PartnershipForm,
+    UserForm,
+)
 from cspr.auth import agencies, operations
 from cspr.auth.roles import ADMIN, PARTNERS, ROLES, current_user, roles_required
 from cspr.exceptions import Refused
@@ -193,3 +200,26 @@ def decision_rules() -> ResponseReturnValue:
             flash("The decision rules have been saved.", "success")
             return redirect(url_for("admin.decision_rules"))
     return render_template("admin/decision_rules.html", title="Decision rules", form=form)
+
+
+@bp.route("/partnership", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def partnership_details() -> ResponseReturnValue:
+    """Set the partnership's name, address, contact details and contact for families."""
+    from cspr.admin import partnership
+
+    current = partnership.details()
+    form = PartnershipForm(data=current.values())
+    if form.validate_on_submit():
+        try:
+            partnership.save(_actor(), {name: getattr(form, name).data for name in
+                                        partnership.FIELDS})  # fmt: skip
+        except partnership.DetailsRefused as refused:
+            for name, message in refused.problems.items():
+                attach_error(form, Refused(message, name), name)
+        else:
+            flash("The partnership's details have been saved. Letters made from now on use "
+                  "them.", "success")  # fmt: skip
+            return redirect(url_for("admin.partnership_details"))
+    return render_template("admin/partnership.html", title="Partnership details", form=form,
+                           current=current)  # fmt: skip

@@ -32,6 +32,7 @@ from cspr.casework import (
 )
 from cspr.casework import operations as verbs
 from cspr.casework.answers import date_values, read_answers
+from cspr.casework.recording import PAGE_DATES
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
@@ -40,11 +41,6 @@ from cspr.storage import NotFound
 from cspr.timeutil import uk_today
 
 bp = Blueprint("cases", __name__)
-# The facts the business unit records on the case's facts page, in order.
-PAGE_DATES = ["dates.la_aware", "dates.rapid_review_meeting", "dates.rapid_review_sent",
-              "dates.decision", "dates.panel_response", "dates.family_told",
-              "dates.commissioned", "dates.planned_publication", "dates.final_report_sent",
-              "dates.published"]  # fmt: skip
 
 
 def user() -> dict[str, Any]:

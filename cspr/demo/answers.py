@@ -15,6 +15,21 @@ COUNCIL = "Exampleshire County Council"
 HEALTH_AGENCY = "Exampleshire Community Health Services"
 SCHOOL_AGENCY = "Sampleton Primary School, Exampleshire"
 LEAD_REVIEWER = ("Rowan", "Fictitious")
+# The demo partnership's details for letters, as an administrator would set them.
+PARTNERSHIP_DETAILS = {
+    "name": PARTNERSHIP,
+    "address_line1": "Partnership Business Unit, County Hall",
+    "address_line2": "1 Imaginary Square",
+    "address_town": "Sampleton",
+    "address_county": "Exampleshire",
+    "address_postcode": "EY1 1AA",
+    "email": "partnership@demo.example.org",
+    "phone": "01632 960 100",
+    "contact_name": "Morgan Example",
+    "contact_role": "Family liaison officer",
+    "contact_email": "families@demo.example.org",
+    "contact_phone": "01632 960 109",
+}
 
 # Who fills in the forms: (given names, family name, job, email, phone).
 PEOPLE: dict[str, tuple[str, str, str, str, str]] = {
@@ -528,6 +543,8 @@ STORIES: dict[str, Story] = {s.letter: s for s in [
                    "not completed."),
                   ("Housing options service", "Placed the family in temporary "
                    "accommodation.")),
+        hold="The police asked that the family is not contacted about the review until they "
+        "have spoken to Daisy's mother.",
     ),
     Story(
         letter="E", given="Eli", family="Madeup", age_days=330, gender="male",

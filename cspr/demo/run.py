@@ -18,6 +18,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from cspr import audit
+from cspr.admin import partnership
 from cspr.auth import agencies, passwords
 from cspr.auth import operations as accounts
 from cspr.auth.cli import _fail
@@ -223,6 +224,10 @@ def create_demo() -> DemoResult:
     )
     people = {user.key: _create_user(user) for user in make}
     _use_unanimous_rule()
+    if store.get_setting(partnership.SETTING) is None:  # an administrator's own details stay
+        # The server's name, so that letters match the name at the top of every page.
+        name = str(current_app.config["PARTNERSHIP_NAME"])
+        partnership.save(None, {**answers.PARTNERSHIP_DETAILS, "name": name})
     made: list[dict[str, Any]] = []
     try:
         for plan in plans:

@@ -45,6 +45,10 @@ def upload_page() -> ResponseReturnValue:
     form.template_id.choices = [("", "A new template")] + [(t["id"], t["title"]) for t in templates]
     if request.method == "GET" and request.args.get("template"):
         form.template_id.data = request.args["template"]
+        chosen = library.get_template(request.args["template"])
+        if chosen is not None and library.is_live(chosen):
+            to_family, _ = library.rules(library.active(chosen["id"])[1])
+            form.to_family.data = "yes" if to_family else "no"
     report = None
     if form.validate_on_submit():
         chosen = form.template_id.data or None
@@ -54,7 +58,8 @@ def upload_page() -> ResponseReturnValue:
             if not file or not file.filename:
                 raise Refused("Select a Word template to upload", "file")
             record, _ = manage.upload_template(
-                _admin(), chosen, form.title.data or "", file.filename, content
+                _admin(), chosen, form.title.data or "", file.filename, content,
+                form.to_family.data == "yes",
             )
         except NotFound:
             attach_error(form, Refused("Select a template from the list"), "template_id")

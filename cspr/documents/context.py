@@ -1,28 +1,40 @@
-"""What a template reads: the case, its forms, the partnership and the document being made.
+"""What a template reads: the case's facts and records, the partnership, the document being
+made, and the narrative answers of the case's forms.
 
 Everything here is plain data (text, numbers, yes/no, lists and dictionaries), so a template
-can only read values, never reach code. The anonymised version is the same context with
-every string passed through the case's redactor, and identifying details withheld.
+can only read values, never reach code. Case facts come from casework (case_values.py), never
+from form field names; "forms.<id>" keeps each form's answers for its free text. The
+anonymised version is the same context with every string passed through the case's redactor,
+and identifying details withheld.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from cspr.auth.roles import ADMIN, AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER, PARTNERS
-from cspr.casework import casefacts, deadlines, decisions, signoff, stages
-from cspr.casework.catalog import DECISIONS, choice_label
+from cspr.auth.roles import ADMIN, AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER
+from cspr.casework import casefacts, decisions, signoff
+from cspr.documents.case_values import (
+    WITHHELD,
+    bound_fields,
+    case_values,
+    child_values,
+    fact_groups,
+    person,
+    uk_day,
+)
 from cspr.documents.pseudonyms import KINDS, Redactor
 from cspr.documents.sandbox import map_strings
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.fieldtypes import field_type
 from cspr.formengine.summary import display
-from cspr.timeutil import UK
 
-WITHHELD = "[withheld]"
+if TYPE_CHECKING:
+    from cspr.admin.partnership import Details
+
 _BIRTH_DATE = re.compile(r"(^|_)(date_of_birth|dob)$")
 ROLE_TITLES = {
     BUSINESS_UNIT: "Partnership business unit",
@@ -37,47 +49,39 @@ AUTO_LABELS = {
     "notifier_name": "Notifier",
     "partner_lead_name": "Partner lead",
     "lead_reviewer_name": "Lead reviewer",
-    "la_lead_name": "Local authority lead",
-    "police_lead_name": "Police lead",
-    "icb_lead_name": "ICB lead",
     "chair_name": "Independent chair",
 }
-# The names templates use for the case's key dates, and the facts they come from.
-KEY_DATES = {
-    "aware": "dates.la_aware",
-    "notified": "dates.notified",
-    "rapid_review_done": "dates.rapid_review_sent",
-    "commissioned": "dates.commissioned",
-    "planned_publication": "dates.planned_publication",
-    "panel_notice_sent": "dates.final_report_sent",
-    "published": "dates.published",
-}
-KEY_DATE_KEYS = tuple(KEY_DATES)
 
 
 @dataclass(frozen=True)
 class Settings:
     """The partnership's settings that documents use."""
 
-    partnership_name: str
+    partnership: dict[str, Any]  # as partnership_values gives it
     decision_rule: str
     signoffs_required: int
     closures: frozenset[date]
     start_is_day_zero: bool
 
 
-def uk_day(moment: str | None) -> str:
-    """Return the UK calendar day (ISO) of a stored UTC time, or "" for none."""
-    if not moment:
-        return ""
-    return datetime.fromisoformat(moment).astimezone(UK).date().isoformat()
+def how_to_reach(contact: dict[str, str]) -> str:
+    """Say how to reach someone: "by telephone on 01632 960 109 or by email at a@b.org"."""
+    ways = [f"by telephone on {contact['phone']}" if contact.get("phone") else "",
+            f"by email at {contact['email']}" if contact.get("email") else ""]  # fmt: skip
+    return " or ".join(w for w in ways if w)
 
 
-def person(value: Any) -> str:
-    """Return a person's name answer as one string."""
-    if not isinstance(value, dict):
-        return ""
-    return " ".join(str(value.get(p) or "").strip() for p in ("given_names", "family_name")).strip()
+def partnership_values(details: Details) -> dict[str, Any]:
+    """Return the partnership's details as templates read them."""
+    contact = {p: details.family_contact.get(p, "") for p in ("name", "role", "email", "phone")}
+    return {
+        "name": details.name,
+        "address": details.address_lines,
+        "address_text": ", ".join(details.address_lines),
+        "email": details.email,
+        "phone": details.phone,
+        "family_contact": {**contact, "how": how_to_reach(contact)},
+    }
 
 
 def _answered(value: Any) -> bool:
@@ -195,100 +199,28 @@ def redactor_for(register: list[dict[str, str]], automatic: list[dict[str, str]]
     return Redactor(pairs, titled)
 
 
-def _child(case: dict[str, Any]) -> dict[str, Any]:
-    """Describe the child from the case's facts."""
-    name = casefacts.get(case, "child.name") or {}
-    address = casefacts.get(case, "child.address") or {}
-    lines = [
-        str(address[p]) for p in ("line1", "line2", "town", "county", "postcode") if address.get(p)
-    ]
-
-    def shown(fact: str) -> str:
-        value = casefacts.get(case, fact)
-        return casefacts.display(fact, value) if casefacts.is_set(value) else ""
-
+def _family(
+    case_facts: dict[str, Any], child: dict[str, Any], register: list[dict[str, str]]
+) -> dict[str, Any]:
+    """Describe the family: who a letter is addressed to, its members, and its facts."""
+    members = [e for e in register if e["kind"] == "family"]
+    names = " and ".join(e["real"] for e in members)
     return {
-        "name": person(name),
-        "given_names": str(name.get("given_names") or ""),
-        "family_name": str(name.get("family_name") or ""),
-        "date_of_birth": str(casefacts.get(case, "child.date_of_birth") or ""),
-        "gender": shown("child.gender"),
-        "ethnicity": shown("child.ethnicity"),
-        "address": lines,
-        "address_text": ", ".join(lines),
+        **case_facts,
+        "addressee": names or (f"The family of {child['name']}" if child["name"] else "The family"),
+        "salutation": names
+        or (f"{child['given_names']}'s family" if child["given_names"] else "family"),
+        "members": [{"name": e["real"], "pseudonym": e["pseudonym"]} for e in members],
+        "address": list(child["address"]),
     }
 
 
-def _case(case: dict[str, Any], settings: Settings, today: date) -> dict[str, Any]:
-    """Describe the case from its facts: stage, decision, dates, deadlines, views and timeline."""
-    key_dates = {k: str(casefacts.get(case, fact) or "") for k, fact in KEY_DATES.items()}
-    found = {d.key: d for d in deadlines.deadlines(case, today)}
-    due = {key: found[key].status.due.isoformat() if key in found else ""
-           for key in ("notification", "rapid_review", "publication", "panel_notice")}  # fmt: skip
-    views = decisions.partner_views(case)
-    outcome = decisions.outcome(views, settings.decision_rule)
-    delays = [
-        {
-            "reason": d.get("reason", ""),
-            "approved_by": d.get("approved_by", ""),
-            "new_date": d.get("new_date", ""),
-            "recorded_on": uk_day(d.get("recorded_at")),
-        }
-        for d in case.get("delays") or []
-    ]
-    done = [t for t in case.get("tasks") or [] if t.get("kind") == "reconvene" and t.get("outcome")]
-    last = done[-1] if done else {}
-    decision = str(casefacts.get(case, "decision.outcome") or "")
-    panel_view = str(casefacts.get(case, "panel.response") or "")
-    review = signoff.current_review(case["id"])
-    return {
-        "reference": case["reference"],
-        "stage": case["stage"],
-        "stage_label": stages.label(case["stage"]),
-        "opened_on": uk_day(case.get("opened_at")),
-        "decision": decision,
-        "decision_text": choice_label("decision.outcome", decision),
-        "decision_on": str(casefacts.get(case, "dates.decision") or ""),
-        "decision_rationale": str(casefacts.get(case, "decision.rationale") or ""),
-        "panel_view": panel_view,
-        "panel_view_text": {"agree": "The Panel agreed", "challenge": "The Panel challenged"}.get(
-            panel_view, ""
-        ),
-        "key_dates": key_dates,
-        "due": due,
-        "deadlines": [
-            {"name": d.name, "due": d.status.due.isoformat(), "status": d.status.phrase}
-            for d in found.values()
-        ],
-        "notifiability": {"result": outcome.result, "explanation": outcome.explanation},
-        "partner_views": [
-            {
-                "partner": PARTNERS[k],
-                "view": v["view"],
-                "view_text": "Notifiable" if v["view"] == "notifiable" else "Not notifiable",
-                "rationale": v.get("rationale", ""),
-                "on": uk_day(v.get("at")),
-            }
-            for k, v in views.items()
-        ],
-        "signoffs": [
-            {"partner": PARTNERS.get(k, k), "by": s.get("by", ""), "on": uk_day(s.get("at"))}
-            for k, s in signoff.valid(case, review).items()
-        ],
-        "delays": delays,
-        "latest_delay": delays[-1]
-        if delays
-        else dict.fromkeys(("reason", "approved_by", "new_date", "recorded_on"), ""),
-        "reconvened": {
-            "outcome": last.get("outcome", ""),
-            "justification": last.get("justification", ""),
-            "revised_text": dict(DECISIONS).get(last.get("revised") or "", ""),
-        },
-        "timeline": [
-            {"on": uk_day(e.get("at")), "text": e.get("text", ""), "by": e.get("by", "")}
-            for e in case.get("events") or []
-        ],
-    }
+def current_review(
+    sent_forms: list[tuple[dict[str, Any], FormDefinition]],
+) -> dict[str, Any] | None:
+    """Return the rapid review the partners sign now: the case's latest one (forms are in order)."""
+    found = [s for s, _ in sent_forms if s["form_id"] == signoff.RAPID_REVIEW_FORM]
+    return found[-1] if found else None
 
 
 def build_context(
@@ -304,14 +236,17 @@ def build_context(
 ) -> tuple[dict[str, Any], Redactor | None]:
     """Build a template's context for a case; anonymised, also return the redactor used."""
     views = [form_view(s, d, anonymised) for s, d in sent_forms]
-    child = _child(case)
+    fields = bound_fields(sent_forms)
+    count = len(casefacts.children(case))
+    children = [child_values(case, n, fields, anonymised) for n in range(count)]
+    child = children[0] if children else child_values(case, 0, fields, anonymised)
     child["pseudonym"] = next((e["pseudonym"] for e in register if e["kind"] == "child"), "")
-    members = [e for e in register if e["kind"] == "family"]
-    if anonymised:
-        child.update(date_of_birth="", address=[WITHHELD], address_text=WITHHELD)
-    context = {
+    groups = fact_groups(case, fields)
+    family = _family(groups.pop("family", {}), child, register)
+    context: dict[str, Any] = {
+        **groups,  # incident, notification, agencies, decision, panel, review, actions
         "partnership": {
-            "name": settings.partnership_name,
+            **settings.partnership,
             "decision_rule": decisions.RULES.get(settings.decision_rule, ""),
             "signoffs_required": settings.signoffs_required,
         },
@@ -327,16 +262,11 @@ def build_context(
                 "role": ROLE_TITLES.get(author.get("role", ""), ""),
             },
         },
-        "case": _case(case, settings, today),
+        "case": case_values(case, current_review(sent_forms), settings.decision_rule,
+                            settings.signoffs_required, today),  # fmt: skip
         "child": child,
-        "family": {
-            "addressee": " and ".join(e["real"] for e in members)
-            or f"The family of {child['name']}".strip(),
-            "salutation": " and ".join(e["real"] for e in members)
-            or (f"{child['given_names']}'s family" if child["given_names"] else "family"),
-            "members": [{"name": e["real"], "pseudonym": e["pseudonym"]} for e in members],
-            "address": list(child["address"]),
-        },
+        "children": children,
+        "family": family,
         "people": [
             {
                 "name": e["real"],

@@ -16,29 +16,29 @@ MAX_DAYS = 10_000
 FILTER_DOCS: dict[str, tuple[str, str, str]] = {
     "uk_date": (
         "Write a date the GOV.UK way.",
-        "{{ case.key_dates.aware | uk_date }}",
+        "{{ case.dates.la_aware | uk_date }}",
         "5 January 2027",
     ),
     "uk_day_date": (
         "Write a date with its weekday.",
-        "{{ case.key_dates.aware | uk_day_date }}",
+        "{{ case.dates.la_aware | uk_day_date }}",
         "Tuesday 5 January 2027",
     ),
     "add_working_days": (
         "Count working days on from a date (or back, with a negative number), skipping "
         "weekends, bank holidays in England and Wales and the partnership's closure days. "
         "Gives a date to write with uk_date.",
-        "{{ case.key_dates.aware | add_working_days(5) | uk_date }}",
+        "{{ case.dates.la_aware | add_working_days(5) | uk_date }}",
         "12 January 2027",
     ),
     "working_days_between": (
         "Count the working days from one date to another.",
-        "{{ today | working_days_between(case.key_dates.planned_publication) }}",
+        "{{ today | working_days_between(case.dates.planned_publication) }}",
         "12",
     ),
     "add_months": (
         "Count calendar months on from a date.",
-        "{{ case.key_dates.commissioned | add_months(6) | uk_date }}",
+        "{{ case.dates.commissioned | add_months(6) | uk_date }}",
         "22 October 2026",
     ),
     "add_days": (
@@ -48,8 +48,8 @@ FILTER_DOCS: dict[str, tuple[str, str, str]] = {
     ),
     "name": (
         "Write a name answer (given names, then family name).",
-        "{{ forms.terms_of_reference.answers.lead_reviewer_name | name }}",
-        "Rowan Fictitious",
+        "{{ forms.notification.answers.notifier_name | name }}",
+        "Bea Example",
     ),
     "yes_no": ("Write a yes or no answer as Yes or No.", "{{ x | yes_no }}", "Yes"),
 }

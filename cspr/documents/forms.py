@@ -33,6 +33,14 @@ class UploadForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Length(max=120, message="Title must be 120 characters or fewer")],
     )
+    to_family = RadioField(
+        "Is this a letter to the child's family?",
+        description="A letter to the family is not made while the case has a hold on "
+        "contacting the family, or until the partnership's contact for families is set.",
+        choices=[("yes", "Yes, it is written to the family"), ("no", "No")],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select whether this is a letter to the family")],
+    )
     file = FileField(
         "Upload the Word template",
         description="A Word document (.docx), 5 MB or smaller.",

@@ -26,6 +26,8 @@ TEMPLATES = "document_templates"
 VERSIONS = "document_template_versions"
 AREA = "doc_templates"
 SHIPPED_BY = "Shipped with the toolkit"
+# Reading either of these makes a template a letter to the family, whatever it declares.
+FAMILY_ADDRESS = frozenset({"family.addressee", "family.salutation"})
 _SYNCED: set[str] = set()
 _SYNC_LOCK = threading.Lock()
 
@@ -35,8 +37,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def shipped_manifest() -> list[dict[str, str]]:
-    """Return the shipped templates' ids, titles, descriptions and file names."""
+def shipped_manifest() -> list[dict[str, Any]]:
+    """Return the shipped templates: id, title, description, file, to_family and needs."""
     data = json.loads((SHIPPED_DIR / MANIFEST).read_text(encoding="utf-8"))
     return list(data["templates"])
 
@@ -95,7 +97,7 @@ def sync_shipped() -> None:
         _SYNCED.add(key)
 
 
-def _sync_one(entry: dict[str, str]) -> None:
+def _sync_one(entry: dict[str, Any]) -> None:
     """Add one shipped template, or its new version, to storage."""
     store = get_store()
     content = (SHIPPED_DIR / entry["file"]).read_bytes()
@@ -105,8 +107,9 @@ def _sync_one(entry: dict[str, str]) -> None:
         return
     number = max((v["version"] for v in found), default=0) + 1
     _insert_version(
-        entry["id"], number, content, source="shipped", added_by=SHIPPED_BY, filename=entry["file"]
-    )
+        entry["id"], number, content, source="shipped", added_by=SHIPPED_BY, filename=entry["file"],
+        to_family=bool(entry.get("to_family")), needs=list(entry.get("needs") or []),
+    )  # fmt: skip
     record = store.get(TEMPLATES, entry["id"])
     if record is None:
         store.insert(
@@ -175,6 +178,16 @@ def new_template_id(title: str) -> str:
     return candidate
 
 
+def rules(version: dict[str, Any]) -> tuple[bool, list[str]]:
+    """Return whether a version is a letter to the family, and what it cannot be made without."""
+    if "to_family" in version:
+        to_family, needs = bool(version["to_family"]), list(version.get("needs") or [])
+    else:  # kept from before templates declared these: the shipped template's own, if any
+        entry = next((e for e in shipped_manifest() if e["id"] == version["template_id"]), {})
+        to_family, needs = bool(entry.get("to_family")), list(entry.get("needs") or [])
+    return to_family or bool(FAMILY_ADDRESS & set(version.get("paths") or [])), needs
+
+
 def add_version(
     user: dict[str, Any],
     template_id: str | None,
@@ -182,11 +195,13 @@ def add_version(
     content: bytes,
     filename: str,
     paths: list[str],
+    to_family: bool | None = None,
 ) -> dict[str, Any]:
     """Store an accepted upload as the next version of a template (or a new one), not yet live.
 
     The version in use stays in use until an administrator has seen the new one's samples
-    and made it live (make_live).
+    and made it live (make_live). A new version keeps what the template cannot be made
+    without, and whether it is addressed to the family unless the upload says.
     """
     store = get_store()
     if template_id is None:
@@ -206,10 +221,12 @@ def add_version(
         )
     elif store.get(TEMPLATES, template_id) is None:
         raise NotFound(template_id)
-    number = max((v["version"] for v in versions(template_id)), default=0) + 1
+    earlier = versions(template_id)
+    number = max((v["version"] for v in earlier), default=0) + 1
+    before, needs = rules(earlier[-1]) if earlier else (False, [])
     record = _insert_version(
         template_id, number, content, source="uploaded", added_by=user["name"], filename=filename,
-        paths=paths,
+        paths=paths, to_family=before if to_family is None else to_family, needs=needs,
     )  # fmt: skip
     audit.record(
         "upload", "document_template", record["id"], {"sha256": record["sha256"]}, user=user

@@ -12,7 +12,7 @@ from typing import Any
 
 from cspr import audit
 from cspr.auth.roles import ADMIN, BUSINESS_UNIT
-from cspr.documents import library, sample, upload, variables
+from cspr.documents import library, readiness, sample, upload, variables
 from cspr.documents.filters import FILTER_NAMES
 from cspr.documents.operations import fill_template, settings
 from cspr.documents.sandbox import Problem
@@ -80,18 +80,18 @@ def check_template(filename: str, content: bytes) -> CheckReport:
         return report
     scan = scan_template(content, set(FILTER_NAMES))
     report.problems = list(scan.problems)
-    tree = known_tree()
+    tree, hints = known_tree(), variables.fact_hints(registry.live_forms())
     unknown: list[tuple[str, ...]] = []
     for path in sorted(scan.paths):
         written = ".".join(path).replace(".[]", "[0]")
         if any(p.startswith("_") for p in path):
             continue  # reported as unsafe already
-        reason = variables.unknown(path, tree)
+        reason = variables.unknown(path, tree, hints)
         report.used.append({"path": written, "known": "no" if reason else "yes", "note": reason})
         if reason:
             report.problems.append(Problem(VARIABLE, reason))
             unknown.append(path)
-    report.unknown_sentence = variables.unknown_sentence(unknown, tree)
+    report.unknown_sentence = variables.unknown_sentence(unknown, tree, hints)
     return report
 
 
@@ -107,9 +107,14 @@ def check_samples(report: CheckReport, template: dict[str, str], content: bytes)
 
 
 def upload_template(
-    user: dict[str, Any], template_id: str | None, title: str, filename: str, content: bytes
-) -> tuple[dict[str, Any], CheckReport]:
-    """Check an upload (filling it with the demo case) and, if it passes, store it, not live."""
+    user: dict[str, Any], template_id: str | None, title: str, filename: str, content: bytes,
+    to_family: bool | None = None,
+) -> tuple[dict[str, Any], CheckReport]:  # fmt: skip
+    """Check an upload (filling it with the demo case) and, if it passes, store it, not live.
+
+    to_family says whether it is addressed to the family (None: as the template's earlier
+    version was, or not for a new template).
+    """
     _require(user, ADMIN)
     if template_id is not None and library.get_template(template_id) is None:
         raise NotFound(template_id)
@@ -127,7 +132,8 @@ def upload_template(
         )  # fmt: skip
         raise UploadRefused(report)
     paths = [row["path"] for row in report.used]
-    record = library.add_version(user, template_id, title, content, safe_filename(filename), paths)
+    record = library.add_version(user, template_id, title, content, safe_filename(filename), paths,
+                                 to_family)  # fmt: skip
     return record, report
 
 
@@ -181,7 +187,9 @@ def template_page(user: dict[str, Any], template_id: str) -> dict[str, Any]:
     found = list(reversed(library.versions(template_id)))
     in_use = next((v for v in found if v["version"] == template["active_version"]), found[0])
     report = check_template(in_use.get("filename") or "template.docx", library.read(in_use))
-    return {"template": template, "versions": found, "report": report}
+    to_family, needs = library.rules(in_use)
+    return {"template": template, "versions": found, "report": report, "to_family": to_family,
+            "needs": [readiness.describe(n) for n in needs]}  # fmt: skip
 
 
 def version_page(user: dict[str, Any], template_id: str, number: int) -> dict[str, Any]:
@@ -198,6 +206,8 @@ def reference(user: dict[str, Any]) -> dict[str, Any]:
     _require(user, ADMIN, BUSINESS_UNIT)
     context, _ = sample.sample_context(settings(), {"id": "sample", "title": "Sample document"})
     forms = [
-        {"definition": d, "rows": variables.form_rows(d, context)} for d in registry.live_forms()
-    ]
-    return {"rows": variables.reference_rows(context), "forms": forms}
+        {"definition": d, "rows": variables.form_rows(d, context),
+         "facts": variables.fact_questions(d)}
+        for d in registry.live_forms()
+    ]  # fmt: skip
+    return {"sections": variables.reference_sections(context), "forms": forms}

@@ -17,10 +17,11 @@ from typing import Any
 from flask import current_app
 
 from cspr import audit
+from cspr.admin import partnership
 from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER
 from cspr.casework import calendar_settings, cases, decisions
-from cspr.documents import isolation, library, pdf, pseudonyms
-from cspr.documents.context import Settings, build_context, found_names
+from cspr.documents import isolation, library, pdf, pseudonyms, readiness, variables
+from cspr.documents.context import Settings, build_context, found_names, partnership_values
 from cspr.documents.filters import FILTER_NAMES, make_filters
 from cspr.documents.render import render_docx
 from cspr.documents.sandbox import TemplateRefused
@@ -28,6 +29,7 @@ from cspr.documents.scan import scan_template
 from cspr.documents.xmlparse import safe_parser
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
+from cspr.formengine import registry
 from cspr.formengine.attachments import safe_filename
 from cspr.formengine.definitions import FormDefinition
 from cspr.storage import NotFound, StoreError, get_store
@@ -47,7 +49,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def settings() -> Settings:
     """Return the partnership's settings as documents use them, read now."""
     return Settings(
-        partnership_name=str(current_app.config["PARTNERSHIP_NAME"]),
+        partnership=partnership_values(partnership.details()),
         decision_rule=decisions.decision_rule(),
         signoffs_required=decisions.signoffs_required(),
         closures=calendar_settings.closures(),
@@ -132,6 +134,11 @@ def render_for_case(
     """Fill a template for a case; return the document, the template and the version used."""
     template, version = library.active(template_id)
     forms = sent_forms(case["id"])
+    to_family, needs = library.rules(version)
+    refused = readiness.refusal(case, [s["form_id"] for s, _ in forms], template["title"], needs,
+                                to_family, partnership.details().family_contact_set)  # fmt: skip
+    if refused:
+        raise Refused(refused)
     register = pseudonyms.entries_for(case, _referral(case, forms))
     context, redactor = build_context(
         case,
@@ -143,7 +150,15 @@ def render_for_case(
         anonymised=anonymised,
         today=uk_today(),
     )
-    data = fill_template(library.read(version), context)
+    content = library.read(version)
+    stale = variables.unreadable(scan_template(content, set(FILTER_NAMES)).paths,
+                                 registry.live_forms())  # fmt: skip
+    if stale:
+        # A template written for an older version of the toolkit or its forms: refuse rather
+        # than print a letter with gaps where values used to be.
+        raise Refused(f"“{template['title']}” was not made: {stale} Ask an administrator to "
+                      "upload a corrected version of the template.")  # fmt: skip
+    data = fill_template(content, context)
     if redactor is not None:
         leaks = redactor.leaks(document_text(data))
         if leaks:
@@ -270,13 +285,18 @@ def case_panel(user: dict[str, Any] | None, case: dict[str, Any]) -> dict[str, A
     """Return what the case page's documents section shows to this user."""
     if user is None or user["role"] not in CAN_GENERATE:
         return {"shown": False}
+    live = [t for t in library.list_templates() if library.is_live(t)]  # not new, unused ones
+    in_use = [library.active(t["id"]) for t in live]
+    templates = [{"id": t["id"], "title": t["title"], "to_family": library.rules(v)[0]}
+                 for t, v in in_use]  # fmt: skip
+    family_letters = [t["title"] for t in templates if t["to_family"]]
     return {
         "shown": True,
-        "templates": [
-            {"id": t["id"], "title": t["title"]}
-            for t in library.list_templates()
-            if library.is_live(t)  # a new template is offered once a version is made live
-        ],
+        "templates": templates,
+        "family_letters": family_letters,
+        "hold": readiness.hold_message(case),
+        "no_family_contact": bool(family_letters)
+        and not partnership.details().family_contact_set,
         "documents": history(user, case["id"]),
         "pdf": pdf.available(),
         "pdf_hint": pdf.INSTALL_HINT,

@@ -6,14 +6,16 @@ an invented case, and the case's dates and decision come from the same rules as 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cspr.admin.partnership import Details
 from cspr.auth.roles import BUSINESS_UNIT
-from cspr.casework import bindings, casefacts
+from cspr.casework import bindings, casefacts, signoff
 from cspr.demo import answers
 from cspr.demo import plans as demo
-from cspr.documents.context import Settings, build_context
+from cspr.documents.context import Settings, build_context, current_review, partnership_values
 from cspr.documents.pseudonyms import Redactor, seed_entries
 from cspr.formengine import registry
 from cspr.formengine.definitions import FormDefinition
@@ -22,6 +24,12 @@ from cspr.timeutil import uk_today
 STORY = "I"  # a local review delayed by a criminal trial: almost every value has something
 EXTRA_FORMS = {"family_contact": "H", "action_plan": "K"}
 AUTHOR = {"name": "Bea Example", "role": BUSINESS_UNIT}
+PARTNER_KEYS = {"la": "local_authority", "police": "police", "icb": "icb"}
+
+
+def _staff_name(key: str) -> str:
+    """Return the full name of one of the demo's staff."""
+    return " ".join(answers.PEOPLE[key][:2])
 
 
 def _sends(plans: dict[str, demo.CasePlan]) -> list[demo.Send]:
@@ -77,17 +85,27 @@ def sample_case(today: date) -> tuple[dict[str, Any], list[tuple[dict[str, Any],
              "by": "Bea Example"}
         )  # fmt: skip
         sent_forms.append((sent, definition))
+    review = current_review(sent_forms)
     for step in plan.steps:
         if isinstance(step, demo.KeyDate):
             case["facts"][step.fact] = step.when.isoformat()
         elif isinstance(step, demo.Notify):
             case["facts"].update({"dates.notified": step.when.isoformat(),
                                   "notification.reference": step.reference})  # fmt: skip
+            case["notification"] = {"on": step.when.isoformat(), "reference": step.reference,
+                                    "by": _staff_name("la"), "at": now,
+                                    "without_agreement": bool(step.reason),
+                                    "reason": step.reason}  # fmt: skip
         elif isinstance(step, demo.View):
-            partner = {"la": "local_authority"}.get(step.who, step.who)
-            case["views"][partner] = {"partner": partner, "by": " ".join(
-                answers.PEOPLE[step.who][:2]), "at": now, "rationale": step.reason,
+            partner = PARTNER_KEYS[step.who]
+            case["views"][partner] = {"partner": partner, "by": _staff_name(step.who), "at": now,
+                "rationale": step.reason,
                 "view": "notifiable" if step.notifiable else "not_notifiable"}  # fmt: skip
+        elif isinstance(step, demo.SignOff) and review is not None:
+            partner = PARTNER_KEYS[step.who]
+            case["signoffs"][partner] = {"partner": partner, "by": _staff_name(step.who),
+                                         "at": now, "version": signoff.version(review),
+                                         "comment": ""}  # fmt: skip
         elif isinstance(step, demo.Delay):
             case["delays"].append(
                 {"reason": step.reason, "approved_by": step.approved_by,
@@ -105,10 +123,32 @@ def sample_register(case: dict[str, Any], referral: dict[str, Any] | None) -> li
     return entries
 
 
+def _invented_details() -> dict[str, Any]:
+    """Return the demo partnership's details as templates read them."""
+    values = answers.PARTNERSHIP_DETAILS
+    return partnership_values(Details(
+        name=values["name"],
+        address={p: values[f"address_{p}"] for p in ("line1", "line2", "town", "county",
+                                                      "postcode")},
+        email=values["email"], phone=values["phone"],
+        family_contact={p: values[f"contact_{p}"] for p in ("name", "role", "email", "phone")},
+    ))  # fmt: skip
+
+
+def sample_settings(settings: Settings) -> Settings:
+    """Fill what the partnership has not set yet with the demo's invented details."""
+    invented = _invented_details()
+    partnership = {k: v or invented[k] for k, v in settings.partnership.items()}
+    if not settings.partnership["family_contact"]["name"]:
+        partnership["family_contact"] = invented["family_contact"]
+    return replace(settings, partnership=partnership)
+
+
 def sample_context(
     settings: Settings, template: dict[str, str], anonymised: bool = False
 ) -> tuple[dict[str, Any], Redactor | None]:
-    """Return a template's context for the invented case."""
+    """Return a template's context for the invented case (the partnership's own details)."""
+    settings = sample_settings(settings)
     today = uk_today()
     case, sent_forms = sample_case(today)
     referral = sent_forms[0][0] if sent_forms else None

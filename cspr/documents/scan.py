@@ -107,7 +107,7 @@ def _paths(ast: nodes.Template, roots: set[str]) -> set[tuple[str, ...]]:
     found: set[tuple[str, ...]] = set()
 
     def chain(node: nodes.Node) -> list[str] | None:
-        """Return the names of a dotted path like case.key_dates.aware, or None."""
+        """Return the names of a dotted path like case.dates.la_aware, or None."""
         parts: list[str] = []
         while True:
             if isinstance(node, nodes.Getattr):

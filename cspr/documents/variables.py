@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from cspr.casework.catalog import FACTS
-from cspr.documents.context import KEY_DATES
+from cspr.casework.catalog import FACTS, Fact
+from cspr.documents.case_values import fact_path, read_as_fact, worded
 from cspr.documents.sandbox import SAFE_METHODS
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.fieldtypes import field_type
@@ -20,9 +20,20 @@ FORM_PARTS = {
     "sent_on": "The date it was sent",
 }
 _ITEM = "each item: "
+_WORDS = ", in words"
 # (path, meaning); "[]" marks each item of a list, used inside {% for %} or {%tr for %}.
-STATIC: list[tuple[str, str]] = [
+PARTNERSHIP: list[tuple[str, str]] = [
     ("partnership.name", "The partnership's name"),
+    ("partnership.address", "The partnership's postal address, as a list of lines"),
+    ("partnership.address_text", "The partnership's postal address on one line"),
+    ("partnership.email", "The partnership's contact email address"),
+    ("partnership.phone", "The partnership's contact telephone number"),
+    ("partnership.family_contact.name", "The contact for families: their name"),
+    ("partnership.family_contact.role", "The contact for families: their job title"),
+    ("partnership.family_contact.email", "The contact for families: their email address"),
+    ("partnership.family_contact.phone", "The contact for families: their telephone number"),
+    ("partnership.family_contact.how", "How to reach the contact for families, in words, like "
+     "“by telephone on 01632 960 109 or by email at families@example.org”"),
     ("partnership.decision_rule", "How the partners decide that a case is notifiable"),
     ("partnership.signoffs_required", "How many partners must sign off a rapid review"),
     ("today", "The date the document is made (write it with uk_date)"),
@@ -33,75 +44,124 @@ STATIC: list[tuple[str, str]] = [
     ("document.date", "The date the document is made"),
     ("document.prepared_by.name", "The name of the person making the document"),
     ("document.prepared_by.role", "Their role"),
+]  # fmt: skip
+_DELAY_PARTS = (
+    ("reason", "the reason"),
+    ("approved_by", "who approved it"),
+    ("new_date", "the new completion date"),
+    ("panel_told", "the date the Panel was told"),
+    ("sos_told", "the date the Secretary of State was told"),
+    ("recorded_on", "the date it was recorded"),
+)
+CASE: list[tuple[str, str]] = [
     ("case.reference", "The case reference"),
     ("case.stage", "The case's stage, as a code"),
     ("case.stage_label", "The case's stage, in words"),
+    ("case.track_text", "The case's statutory track, in words"),
     ("case.opened_on", "The date the case was opened"),
-    ("case.decision", "The partners' decision, as a code (for example local_cspr)"),
-    ("case.decision_text", "The partners' decision, in words"),
-    ("case.decision_on", "The date of the partners' decision after the rapid review"),
-    ("case.panel_view", "The National Panel's view: agree or challenge"),
-    ("case.panel_view_text", "The National Panel's view, in words"),
-    *[(f"case.key_dates.{k}", FACTS[fact].label) for k, fact in KEY_DATES.items()],
+    *[(fact_path(name), spec.label) for name, spec in FACTS.items()
+      if name.startswith("dates.")],
     ("case.due.notification", "When the notification is due: 5 working days after aware"),
     ("case.due.rapid_review", "When the rapid review is due: 15 working days after notifying"),
-    ("case.due.publication", "When the review must be published: 6 months after commissioning"),
+    ("case.due.publication", "When the review must be published: 6 months after commissioning, "
+     "moved only by an approved delay"),
     ("case.due.panel_notice", "Last day to send the report to the Panel: 7 working days before"),
     ("case.deadlines", "The case's deadlines, as a list"),
     ("case.deadlines.[].name", _ITEM + "the deadline's name"),
     ("case.deadlines.[].due", _ITEM + "the date it is due"),
     ("case.deadlines.[].status", _ITEM + "where it stands, in words"),
+    ("case.deadlines.[].kind", _ITEM + "Statutory or Local expectation"),
     ("case.notifiability.result", "notifiable, not_notifiable or pending"),
-    ("case.notifiability.explanation", "The partners' decision on notification, explained"),
+    ("case.notifiability.explanation", "The partnership's position on notifying, explained"),
     ("case.partner_views", "Each statutory partner's view on notification, as a list"),
     ("case.partner_views.[].partner", _ITEM + "the partner"),
-    ("case.partner_views.[].view", _ITEM + "agree or disagree"),
+    ("case.partner_views.[].view", _ITEM + "notifiable or not_notifiable"),
     ("case.partner_views.[].view_text", _ITEM + "Notifiable or Not notifiable"),
     ("case.partner_views.[].rationale", _ITEM + "the partner's reasons"),
     ("case.partner_views.[].on", _ITEM + "the date the view was given"),
-    ("case.signoffs", "The rapid review sign-offs recorded in the toolkit, as a list"),
+    ("case.partner_views.[].by", _ITEM + "who gave or recorded it"),
+    ("case.notification.on", "The date the local authority notified, as it recorded it"),
+    ("case.notification.reference", "The national online system's reference for it"),
+    ("case.notification.by", "Who recorded the notification"),
+    ("case.notification.without_agreement", "True if the local authority notified without the "
+     "partnership's agreement"),
+    ("case.notification.reason", "The local authority's reason for notifying without it"),
+    ("case.rapid_review.reference", "The reference of the rapid review the partners sign now"),
+    ("case.rapid_review.sent_on", "The date that version of the rapid review form was sent"),
+    ("case.signoffs", "The partners' sign-offs of that version of the rapid review, as a list"),
     ("case.signoffs.[].partner", _ITEM + "the partner"),
     ("case.signoffs.[].by", _ITEM + "who signed off"),
     ("case.signoffs.[].on", _ITEM + "the date"),
-    ("case.delays", "Approved delays to publication, as a list"),
-    *[
-        (f"case.{where}.{part}", f"{prefix}{meaning}")
-        for where, prefix in (("delays.[]", _ITEM), ("latest_delay", "The latest delay: "))
-        for part, meaning in (
-            ("reason", "the reason"),
-            ("approved_by", "who approved it"),
-            ("new_date", "the new publication date"),
-            ("recorded_on", "the date it was recorded"),
-        )
-    ],
+    ("case.signoffs.[].comment", _ITEM + "their comment, if any"),
+    ("case.signoffs.[].version", _ITEM + "the reference of the version they signed"),
+    ("case.signed_off", "True when enough partners have signed off that version"),
+    ("case.delays", "Approved delays to the local review, as a list"),
+    *[(f"case.{where}.{part}", f"{prefix}{meaning}")
+      for where, prefix in (("delays.[]", _ITEM), ("latest_delay", "The latest delay: "))
+      for part, meaning in _DELAY_PARTS],
     ("case.reconvened.outcome", "After a Panel challenge: keep or change"),
     ("case.reconvened.justification", "After a Panel challenge: the partners' justification"),
     ("case.reconvened.revised_text", "After a Panel challenge: the new decision, in words"),
+    ("case.reconvened.met_on", "After a Panel challenge: the date the partners met again"),
     ("case.timeline", "The case's timeline, as a list"),
     ("case.timeline.[].on", _ITEM + "the date"),
     ("case.timeline.[].text", _ITEM + "what happened"),
     ("case.timeline.[].by", _ITEM + "who did it"),
-    ("child.name", "The child's full name (a pseudonym in the anonymised version)"),
-    ("child.given_names", "The child's given names"),
-    ("child.family_name", "The child's family name"),
+]  # fmt: skip
+_CHILD_EXTRA = (
+    ("name", "The child's full name (a pseudonym in the anonymised version)"),
+    ("given_names", "The child's given names"),
+    ("family_name", "The child's family name"),
+    ("address_text", "The child's home address on one line (withheld when anonymised)"),
+)
+
+
+def _fact_rows(name: str, spec: Fact, path: str) -> list[tuple[str, str]]:
+    """Return a fact's row, and its row in words where it has one."""
+    rows = [(path, spec.label)]
+    if worded(spec):
+        rows.append((f"{path}_text", spec.label + _WORDS))
+    return rows
+
+
+def _child_rows(prefix: str, item: str) -> list[tuple[str, str]]:
+    """Return the rows about a child, under "child." or each item of "children"."""
+    rows = [(f"{prefix}.{key}", item + meaning) for key, meaning in _CHILD_EXTRA]
+    for name, spec in FACTS.items():
+        if spec.per_child and spec.key != "name":
+            rows += [(p, item + m) for p, m in _fact_rows(name, spec, f"{prefix}.{spec.key}")]
+    return rows
+
+
+PEOPLE: list[tuple[str, str]] = [
     ("child.pseudonym", "The child's pseudonym from the register, like Child A"),
-    ("child.date_of_birth", "The child's date of birth (withheld when anonymised)"),
-    ("child.gender", "The child's gender"),
-    ("child.ethnicity", "The child's ethnic group"),
-    ("child.address", "The child's address, as a list of lines (withheld when anonymised)"),
-    ("child.address_text", "The child's address on one line"),
+    *_child_rows("child", ""),
+    ("children", "Every child in the notification, as a list (the first is “child”)"),
+    *_child_rows("children.[]", _ITEM),
     ("family.addressee", "Who a letter to the family is addressed to"),
     ("family.salutation", "The name after Dear in a letter to the family"),
     ("family.members", "Family members in the pseudonym register, as a list"),
     ("family.members.[].name", _ITEM + "their name"),
     ("family.members.[].pseudonym", _ITEM + "their pseudonym"),
-    ("family.address", "The family's address, as a list of lines"),
+    ("family.address", "The family's address, as a list of lines (withheld when anonymised)"),
     ("people", "Everyone in the pseudonym register, as a list"),
     ("people.[].name", _ITEM + "the real name (the pseudonym when anonymised)"),
     ("people.[].pseudonym", _ITEM + "the pseudonym"),
     ("people.[].kind", _ITEM + "child, family, professional or other"),
     ("people.[].kind_text", _ITEM + "who they are, in words"),
 ]
+# Every case fact not about a child or a date, under its own name.
+FACT_ROWS: list[tuple[str, str]] = [
+    row for name, spec in FACTS.items()
+    if not spec.per_child and not name.startswith("dates.")
+    for row in _fact_rows(name, spec, fact_path(name))
+]  # fmt: skip
+STATIC: list[tuple[str, str]] = [*PARTNERSHIP, *CASE, *PEOPLE, *FACT_ROWS]
+SECTIONS = (("partnership", "The partnership and the document", PARTNERSHIP),
+            ("case", "The case: its dates, deadlines, views, notification, sign-offs and delays",
+             CASE),
+            ("people", "The child, the family and the people in the register", PEOPLE),
+            ("facts", "The case's other facts, each under its own name", FACT_ROWS))  # fmt: skip
 
 
 def _node() -> dict[str, Any]:
@@ -122,7 +182,7 @@ def _add_form_fields(node: dict[str, Any], definition: FormDefinition) -> None:
     for part in ("answers", "text"):
         holder = _add(node, [part])
         for field in definition.all_fields():
-            if not field_type(field).answered:
+            if not field_type(field).answered or read_as_fact(field):
                 continue
             target = _add(holder, [field["name"]])
             for sub in field.get("fields", []):
@@ -164,11 +224,30 @@ def unknown_parts(path: tuple[str, ...], tree: dict[str, Any]) -> tuple[str, str
     return None
 
 
-def unknown(path: tuple[str, ...], tree: dict[str, Any]) -> str:
+def fact_hints(definitions: Iterable[FormDefinition]) -> dict[str, str]:
+    """Map each form answer bound to a case fact ("forms.<id>.answers.<name>") to the fact."""
+    hints = {}
+    for definition in definitions:
+        for field in definition.all_fields():
+            name = read_as_fact(field)
+            if name:
+                base = f"forms.{definition.id}"
+                words = "_text" if worded(FACTS[name]) else ""
+                hints[f"{base}.answers.{field['name']}"] = fact_path(name)
+                hints[f"{base}.text.{field['name']}"] = fact_path(name) + words
+    return hints
+
+
+def unknown(path: tuple[str, ...], tree: dict[str, Any], hints: dict[str, str] | None = None
+            ) -> str:  # fmt: skip
     """Explain why a path is not one templates can read, or return "" when it is."""
     found = unknown_parts(path, tree)
     if found is None:
         return ""
+    fact = (hints or {}).get(".".join(path[:4]))
+    if fact:
+        return (f"“{'.'.join(path[:4])}” is a case fact, and templates read case facts by their "
+                f"own name: use “{fact}”.")  # fmt: skip
     written, near, leaf = found
     hint = f" Did you mean “{near}”?" if near else ""
     if leaf:
@@ -176,12 +255,21 @@ def unknown(path: tuple[str, ...], tree: dict[str, Any]) -> str:
     return f"“{written}” is not something templates can read.{hint}"
 
 
-def unknown_sentence(paths: list[tuple[str, ...]], tree: dict[str, Any]) -> str:
+def unknown_sentence(paths: list[tuple[str, ...]], tree: dict[str, Any],
+                     hints: dict[str, str] | None = None) -> str:  # fmt: skip
     """Name every unknown path in one sentence, each with the nearest known name."""
-    found = [f for f in (unknown_parts(p, tree) for p in paths) if f is not None]
+    hints = hints or {}
+    found = []
+    for path in paths:
+        parts = unknown_parts(path, tree)
+        if parts is not None:
+            fact = hints.get(".".join(path[:4]))
+            found.append((".".join(path[:4]), fact) if fact else parts[:2])
     if len(found) < 2:
-        return next((unknown(p, tree) for p in paths if unknown(p, tree)), "")
-    names = [f"“{w}” (did you mean “{near}”?)" if near else f"“{w}”" for w, near, _ in found]
+        return next((unknown(p, tree, hints) for p in paths if unknown(p, tree, hints)), "")
+    names = [f"“{w}” (a case fact: use “{hints[w]}”)" if w in hints
+             else f"“{w}” (did you mean “{near}”?)" if near else f"“{w}”"
+             for w, near in found]  # fmt: skip
     listed = ", ".join(names[:-1]) + " and " + names[-1]
     return f"The template uses {len(found)} values that templates cannot read: {listed}."
 
@@ -219,16 +307,15 @@ def example(value: Any) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def reference_rows(sample: dict[str, Any]) -> list[dict[str, str]]:
-    """Return the fixed variables with their meaning and an example from the demo case."""
+def reference_sections(sample: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the fixed variables by section, with meanings and examples from the demo case."""
     return [
-        {
-            "path": path.replace(".[]", "[]"),
-            "meaning": meaning,
-            "example": example(value_at(sample, path)),
-        }
-        for path, meaning in STATIC
-    ]
+        {"id": key, "title": title, "rows": [
+            {"path": path.replace(".[]", "[]"), "meaning": meaning,
+             "example": example(value_at(sample, path))}
+            for path, meaning in rows]}
+        for key, title, rows in SECTIONS
+    ]  # fmt: skip
 
 
 def form_rows(definition: FormDefinition, sample: dict[str, Any]) -> list[dict[str, str]]:
@@ -239,7 +326,7 @@ def form_rows(definition: FormDefinition, sample: dict[str, Any]) -> list[dict[s
         for part, meaning in FORM_PARTS.items()
     ]  # fmt: skip
     for field in definition.all_fields():
-        if not field_type(field).answered:
+        if not field_type(field).answered or read_as_fact(field):
             continue
         base = f"forms.{definition.id}"
         rows.append(
@@ -257,3 +344,20 @@ def form_rows(definition: FormDefinition, sample: dict[str, Any]) -> list[dict[s
             }
         )
     return rows
+
+
+def fact_questions(definition: FormDefinition) -> list[dict[str, str]]:
+    """Return the form's questions that templates read as case facts, each with the fact."""
+    return [
+        {"label": str(field["label"]), "path": fact_path(read_as_fact(field))}
+        for field in definition.all_fields()
+        if read_as_fact(field)
+    ]
+
+
+def unreadable(paths: Iterable[tuple[str, ...]], definitions: list[FormDefinition]) -> str:
+    """Name, in a sentence, every path a template reads that templates cannot read, or ""."""
+    tree, hints = known_tree(definitions), fact_hints(definitions)
+    safe = [p for p in sorted(paths) if not any(part.startswith("_") for part in p)]
+    found = [p for p in safe if unknown(p, tree, hints)]
+    return unknown_sentence(found, tree, hints)

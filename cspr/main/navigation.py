@@ -15,7 +15,8 @@ _END = "<!-- cspr: navigation end -->"  # where each page's own sign-out form go
 _END_SLOT = Markup(_END)  # nosec B704  # a constant
 CASEWORK = (BUSINESS_UNIT, PARTNER, CHAIR, AGENCY_USER)
 # An administrator's Settings link stands for these pages too (its page links to each).
-SETTINGS_PAGES = ("mail_admin.settings", "clock.", "admin.decision_rules")
+SETTINGS_PAGES = ("mail_admin.settings", "clock.", "admin.decision_rules",
+                  "admin.partnership_details")
 
 
 def _links(role: str) -> list[tuple[str, str, str | tuple[str, ...]]]:

@@ -21,29 +21,35 @@ from scripts.doc_templates.reports import (
 )
 
 REPORT_MARK = "OFFICIAL-SENSITIVE"
+FAMILY, NOT_FAMILY = True, False
 
-TEMPLATES: list[tuple[str, str, str, str, Callable[[Builder], None]]] = [
+# (id, title, description, header marking, writer, addressed to the family, what it cannot be
+# made without: case facts, "forms.<id>" for a sent form, "case.delays" for a recorded delay)
+TEMPLATES: list[tuple[str, str, str, str, Callable[[Builder], None], bool, list[str]]] = [
     ("family_decision_letter", "Letter to the family: the decision and its rationale",
      "Tells the family the partners' decision after the rapid review, and why.", "",
-     family_decision_letter),
+     family_decision_letter, FAMILY,
+     ["decision.outcome", "decision.rationale", "dates.decision"]),
     ("family_invitation_letter", "Letter to the family: invitation to contribute",
      "Invites the family to take part in the review, with the support and advocacy offer.", "",
-     family_invitation_letter),
+     family_invitation_letter, FAMILY, []),
     ("panel_notification_summary", "Notification summary for the National Panel",
      "Summarises the serious incident notification and the partners' views.", REPORT_MARK,
-     panel_notification_summary),
+     panel_notification_summary, NOT_FAMILY, ["dates.notified", "notification.reference"]),
     ("rapid_review_report", "Rapid review report",
      "The rapid review: the case, agencies, analysis, learning, decision and sign-off.",
-     REPORT_MARK, rapid_review_report),
+     REPORT_MARK, rapid_review_report, NOT_FAMILY, ["forms.rapid_review"]),
     ("terms_of_reference", "Terms of reference",
      "Terms of reference for a local child safeguarding practice review.", REPORT_MARK,
-     terms_of_reference),
+     terms_of_reference, NOT_FAMILY,
+     ["forms.terms_of_reference", "dates.commissioned", "decision.rationale"]),
     ("publication_notice", "Notice to the Panel and Secretary of State before publication",
      "Notice to the Panel and the Secretary of State at least 7 working days before "
-     "publication.", REPORT_MARK, publication_notice),
+     "publication.", REPORT_MARK, publication_notice, NOT_FAMILY,
+     ["dates.commissioned", "dates.planned_publication"]),
     ("delay_notice", "Notice of delay, with reasons",
      "Notice to the Panel and the Secretary of State that a review will be late, with the "
-     "reasons.", REPORT_MARK, delay_notice),
+     "reasons.", REPORT_MARK, delay_notice, NOT_FAMILY, ["dates.commissioned", "case.delays"]),
 ]  # fmt: skip
 
 
@@ -51,15 +57,16 @@ def build(out: Path) -> list[Path]:
     """Write every template and the manifest into a folder; return the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written, manifest = [], []
-    for template_id, title, description, marking, write in TEMPLATES:
+    for template_id, title, description, marking, write, to_family, needs in TEMPLATES:
         builder = Builder(title, marking)
         write(builder)
         path = out / f"{template_id}.docx"
         builder.save(path)
         written.append(path)
         manifest.append(
-            {"id": template_id, "title": title, "description": description, "file": path.name}
-        )
+            {"id": template_id, "title": title, "description": description, "file": path.name,
+             "to_family": to_family, "needs": needs}
+        )  # fmt: skip
     (out / "manifest.json").write_text(
         json.dumps({"templates": manifest}, indent=2) + "\n", encoding="utf-8"
     )

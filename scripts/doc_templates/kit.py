@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 FONT = "Arial"
 INK = RGBColor(0x0B, 0x0C, 0x0C)
 LABEL_FILL = "F3F2F1"
+# The forms whose narrative answers templates read (case facts are read by their own names).
 RR = "forms.rapid_review"
 TOR = "forms.terms_of_reference"
 NOTE = "forms.notification"
@@ -178,7 +179,16 @@ class Builder:
         self.tag("{%p endfor %}")
 
     def letter_head(self) -> None:
-        """Add the addressee, date and reference that open a letter to the family."""
+        """Open a letter to the family: the partnership's details, addressee, date, reference."""
+        self.para("{{ partnership.name }}", bold=True)
+        self.bullets("partnership.address", "line", "{{ line }}", style="No Spacing")
+        self.tag("{%p if partnership.phone %}")
+        self.para("Telephone: {{ partnership.phone }}", style="No Spacing")
+        self.tag("{%p endif %}")
+        self.tag("{%p if partnership.email %}")
+        self.para("Email: {{ partnership.email }}", style="No Spacing")
+        self.tag("{%p endif %}")
+        self.para()
         self.para("Private and confidential", bold=True)
         self.para("{{ family.addressee }}")
         self.bullets("family.address", "line", "{{ line }}", style="No Spacing")
@@ -188,6 +198,13 @@ class Builder:
             (4.0, 12.6),
         )
         self.para("Dear {{ family.salutation }},")
+
+    def family_contact(self, opening: str) -> None:
+        """Say who the family can contact and how (family letters need the contact set)."""
+        self.para(
+            opening + " {{ partnership.family_contact.name }}, "
+            "{{ partnership.family_contact.role }}, {{ partnership.family_contact.how }}."
+        )
 
     def sign_off(self) -> None:
         """Close a letter with the name and role of the person who made it."""

@@ -7,7 +7,7 @@ from scripts.doc_templates.kit import CONTACT, RR, TOR, Builder
 
 def _notice_head(b: Builder, heading: str) -> None:
     """Open a notice to the Panel and the Secretary of State."""
-    b.report_head(heading, [("Review", "{{ " + TOR + ".answers.review_name }}")])
+    b.report_head(heading, [("Review", "{{ review.name }}")])
     b.para("To: the Child Safeguarding Practice Review Panel", bold=True)
     b.para("To: the Secretary of State for Education, Department for Education", bold=True)
 
@@ -23,18 +23,11 @@ def publication_notice(b: Builder) -> None:
     )
     b.facts(
         [
-            ("Decision to carry out the review", "{{ case.key_dates.commissioned | uk_date }}"),
-            ("Lead reviewer", "{{ " + TOR + ".answers.lead_reviewer_name | name }}"),
-            ("Planned publication", "{{ case.key_dates.planned_publication | uk_day_date }}"),
-            (
-                "Latest day for this notice",
-                "{{ case.key_dates.planned_publication | add_working_days(-7) | uk_day_date }}",
-            ),
-            (
-                "Working days from this notice to publication",
-                "{{ document.date | working_days_between(case.key_dates.planned_publication) }}",
-            ),
-            ("What will be published", "{{ " + TOR + ".text.publication_plan }}"),
+            ("Decision to carry out the review", "{{ case.dates.commissioned | uk_date }}"),
+            ("Lead reviewer", "{{ review.lead_reviewer or 'Not recorded' }}"),
+            ("Planned publication", "{{ case.dates.planned_publication | uk_day_date }}"),
+            ("Latest day for this notice", "{{ case.due.panel_notice | uk_day_date }}"),
+            ("What will be published", "{{ review.publication_plan_text or 'Not recorded' }}"),
         ]  # fmt: skip
     )
     b.tag("{%p if " + TOR + ".answers.publication_reason %}")
@@ -49,23 +42,22 @@ def publication_notice(b: Builder) -> None:
     b.heading("Timeliness", 2)
     b.tag("{%p if case.delays %}")
     b.para(
-        "Publication was delayed with the partners' approval, and the reasons were notified. "
-        "The latest approved date is {{ case.latest_delay.new_date | uk_date }}."
+        "Publication was delayed with the partners' approval. The Panel was told of the latest "
+        "delay on {{ case.latest_delay.panel_told | uk_date }} and the Secretary of State on "
+        "{{ case.latest_delay.sos_told | uk_date }}. The latest approved date is "
+        "{{ case.latest_delay.new_date | uk_date }}."
     )
     b.tag("{%p else %}")
     b.para(
         "The review is due to be published within six months of the decision to carry it out, "
-        "by {{ case.key_dates.commissioned | add_months(6) | uk_date }}."
+        "by {{ case.due.publication | uk_date }}."
     )
     b.tag("{%p endif %}")
     b.tag("{%p if " + CONTACT + " %}")
     b.heading("The family", 2)
     b.para(
         "Latest contact with the family: {{ " + CONTACT + ".text.contact_date }}, "
-        "{{ "
-        + CONTACT
-        + ".text.contact_type | lower }} ({{ "
-        + CONTACT
+        "{{ " + CONTACT + ".text.contact_type | lower }} ({{ " + CONTACT
         + ".text.contact_purpose | lower }})."
     )
     b.tag("{%p endif %}")
@@ -78,16 +70,16 @@ def delay_notice(b: Builder) -> None:
     _notice_head(b, "Notice of delay to a local review")
     b.para(
         "A local child safeguarding practice review should be completed and published within "
-        "six months of the decision to carry it out. The safeguarding partners in "
-        "{{ partnership.name }} have agreed that this review will take longer, and give notice "
-        "of the delay and the reasons for it."
+        "six months of the decision to carry it out. This review will take longer, and the "
+        "delay has been approved. The safeguarding partners in {{ partnership.name }} give "
+        "notice of the delay and the reasons for it."
     )
     b.facts(
         [
-            ("Decision to carry out the review", "{{ case.key_dates.commissioned | uk_date }}"),
+            ("Decision to carry out the review", "{{ case.dates.commissioned | uk_date }}"),
             (
                 "Original deadline (6 months)",
-                "{{ case.key_dates.commissioned | add_months(6) | uk_date }}",
+                "{{ case.dates.commissioned | add_months(6) | uk_date }}",
             ),
             ("New expected publication", "{{ case.latest_delay.new_date | uk_date }}"),
             ("Delay approved by", "{{ case.latest_delay.approved_by }}"),
@@ -123,6 +115,3 @@ def delay_notice(b: Builder) -> None:
     )
     b.heading("Signed for the safeguarding partners", 2)
     b.partner_signatures()
-
-
-# (id, title, description, header marking, writer)

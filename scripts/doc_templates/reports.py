@@ -9,73 +9,66 @@ def panel_notification_summary(b: Builder) -> None:
     """Write the summary of the serious incident notification for the National Panel."""
     b.report_head(
         "Serious incident notification: summary for the National Panel",
-        [("Notification reference", "{{ " + NOTE + ".reference }}")],
+        [("Notification reference", "{{ notification.reference }}")],
     )
     b.para(
         "This summary sets out what {{ partnership.name }} told the Child Safeguarding "
-        "Practice Review Panel about a serious incident, and the safeguarding partners' view "
-        "that it is notifiable."
+        "Practice Review Panel about a serious incident, and the safeguarding partners' views "
+        "on notifying it."
     )
     b.heading("1. The notification", 1)
     b.facts(
         [
-            ("Local authority notifying", "{{ " + NOTE + ".answers.local_authority }}"),
-            ("Local authority became aware", "{{ case.key_dates.aware | uk_date }}"),
-            (
-                "Due by (5 working days)",
-                "{{ case.key_dates.aware | add_working_days(5) | uk_date }}",
-            ),
-            ("Notified", "{{ case.key_dates.notified | uk_date }}"),
-            (
-                "Notified by",
-                "{{ "
-                + NOTE
-                + ".text.notifier_name }}, {{ "
-                + NOTE
-                + ".answers.notifier_role }}, {{ "
-                + NOTE
-                + ".answers.notifier_organisation }}",
-            ),
-            (
-                "Contact",
-                "{{ " + NOTE + ".text.notifier_phone }}, {{ " + NOTE + ".text.notifier_email }}",
-            ),
+            ("Local authority notifying", "{{ notification.local_authority }}"),
+            ("Local authority became aware", "{{ case.dates.la_aware | uk_date }}"),
+            ("Due by (5 working days)", "{{ case.due.notification | uk_date }}"),
+            ("Notified through the national online system", "{{ case.dates.notified | uk_date }}"),
+            ("Notification recorded by", "{{ case.notification.by }}"),
+            ("Notification details sent by",
+             "{{ " + NOTE + ".text.notifier_name }}, {{ " + NOTE + ".answers.notifier_role }}, "
+             "{{ " + NOTE + ".answers.notifier_organisation }}"),
+            ("Contact",
+             "{{ " + NOTE + ".text.notifier_phone }}, {{ " + NOTE + ".text.notifier_email }}"),
         ]  # fmt: skip
     )
+    b.tag("{%p if case.notification.without_agreement %}")
+    b.para(
+        "The local authority notified without the partnership's agreement. Its reason: "
+        "{{ case.notification.reason }}"
+    )
+    b.tag("{%p endif %}")
     b.heading("2. The children", 1)
     b.loop(
         ["Name", "Date of birth or age", "Gender", "Ethnicity", "Legal status", "Known to CSC"],
-        NOTE + ".text.children",
+        "children",
         "c",
-        ["{{ c.child_name }}", "{{ c.date_of_birth or c.age }}", "{{ c.gender }}",
-         "{{ c.ethnicity }}", "{{ c.legal_status }}", "{{ c.known_to_csc }}"],
+        ["{{ c.name }}", "{{ c.date_of_birth | uk_date if c.date_of_birth else c.age }}",
+         "{{ c.gender_text }}", "{{ c.ethnicity_text }}", "{{ c.legal_status_text }}",
+         "{{ c.known_to_social_care_text }}"],
         [3.0, 2.6, 2.0, 3.4, 3.0, 2.6],
     )  # fmt: skip
     b.heading("3. The incident", 1)
     b.facts(
         [
-            ("What happened", "{{ " + NOTE + ".text.incident_type }}"),
-            ("Abuse or neglect", "{{ " + NOTE + ".text.abuse_or_neglect }}"),
-            (
-                "Date and time",
-                "{{ " + NOTE + ".text.incident_date }} {{ " + NOTE + ".answers.incident_time }}",
-            ),
-            ("Where", "{{ " + NOTE + ".answers.incident_location }}"),
+            ("What happened", "{{ incident.type_text }}"),
+            ("Abuse or neglect", "{{ incident.abuse_or_neglect_text }}"),
+            ("Date and time", "{{ incident.date | uk_date }} {{ incident.time }}"),
+            ("Where", "{{ incident.place }}"),
             ("Alleged perpetrator", "{{ " + NOTE + ".text.perpetrator_relationship }}"),
-            ("Looked after child", "{{ " + NOTE + ".text.looked_after_child }}"),
-            ("Care leaver", "{{ " + NOTE + ".text.care_leaver_involved }}"),
+            ("Looked after child", "{{ incident.looked_after_text }}"),
+            ("Care leaver", "{{ incident.care_leaver_text }}"),
             ("Other children in the household", "{{ " + NOTE + ".text.other_children_known }}"),
         ]  # fmt: skip
     )
     b.heading("4. Outline of the case", 1)
-    b.para("{{ " + NOTE + ".answers.case_outline }}")
+    b.para("{{ incident.outline }}")
     b.heading("Agencies involved", 2)
-    b.para("{{ " + NOTE + ".answers.agencies_involved }}")
+    b.para("{{ agencies.involved | join(', ') or 'None recorded.' }}")
     b.tag("{%p if " + NOTE + ".answers.other_children_details %}")
     b.heading("Other children", 2)
     b.para("{{ " + NOTE + ".answers.other_children_details }}")
     b.tag("{%p endif %}")
-    b.heading("5. The safeguarding partners' view", 1)
+    b.heading("5. The safeguarding partners' views", 1)
     b.para("{{ case.notifiability.explanation }} The rule: {{ partnership.decision_rule }}.")
     b.loop(
         ["Partner", "View", "Reasons", "Date"],
@@ -84,32 +77,33 @@ def panel_notification_summary(b: Builder) -> None:
         ["{{ v.partner }}", "{{ v.view_text }}", "{{ v.rationale }}", "{{ v.on | uk_date }}"],
         [3.4, 2.6, 8.0, 2.6],
     )
+    b.tag("{%p if case.due.rapid_review %}")
     b.para(
-        "The rapid review must be completed by {{ case.key_dates.notified | add_working_days(15)"
-        " | uk_day_date }}, 15 working days after the notification."
+        "The rapid review must be completed by {{ case.due.rapid_review | uk_day_date }}, 15 "
+        "working days after the notification."
     )
+    b.tag("{%p endif %}")
 
 
 def rapid_review_report(b: Builder) -> None:
-    """Write the rapid review report from the rapid review form."""
-    b.report_head("Rapid review report", [("Child", "{{ " + RR + ".text.child_name }}")])
+    """Write the rapid review report: the case's facts and the rapid review's findings."""
+    b.report_head("Rapid review report", [("Child", "{{ child.name }}"),
+                                          ("Rapid review", "{{ case.rapid_review.reference }}")])
     b.heading("1. The incident", 1)
     b.facts(
         [
-            ("What happened", "{{ " + RR + ".text.incident_type }}"),
-            ("Date of the incident", "{{ " + RR + ".text.incident_date }}"),
-            ("Local authority became aware", "{{ " + RR + ".text.la_aware_date }}"),
-            ("Notified to the Panel", "{{ " + RR + ".text.notification_date }}"),
-            ("Rapid review meeting", "{{ " + RR + ".text.meeting_date }}"),
-            (
-                "Due by (15 working days)",
-                "{{ case.key_dates.notified | add_working_days(15) | uk_day_date }}",
-            ),
-            ("Sent to the Panel", "{{ " + RR + ".text.sent_to_panel_date }}"),
+            ("What happened", "{{ incident.type_text }}"),
+            ("Date of the incident", "{{ incident.date | uk_date }}"),
+            ("Local authority became aware", "{{ case.dates.la_aware | uk_date }}"),
+            ("Notified to the Panel", "{{ case.dates.notified | uk_date }}"),
+            ("Rapid review meeting", "{{ case.dates.rapid_review_meeting | uk_date }}"),
+            ("Due by (15 working days)", "{{ case.due.rapid_review | uk_day_date }}"),
+            ("Sent to the Panel", "{{ case.dates.rapid_review_sent | uk_date "
+             "if case.dates.rapid_review_sent else 'Not sent yet' }}"),
         ]  # fmt: skip
     )
     b.heading("2. Summary of the case", 1)
-    b.para("{{ " + RR + ".answers.case_summary }}")
+    b.para("{{ incident.outline }}")
     b.heading("3. What life was like for the child", 1)
     b.para("{{ " + RR + ".answers.child_experience }}")
     b.heading("4. Agencies involved", 1)
@@ -149,23 +143,24 @@ def rapid_review_report(b: Builder) -> None:
             ("Sharing it now", "{{ " + RR + ".answers.learning_shared or 'Not recorded.' }}"),
         ]
     )
-    b.heading("9. Criteria for a local review", 1)
+    b.heading("9. Criteria for a review", 1)
     b.facts(
         [
-            ("Regulation 11 criteria", "{{ " + RR + ".text.regulation_criteria }}"),
-            ("Local criteria", "{{ " + RR + ".text.local_criteria }}"),
+            ("National review criteria (regulation 3)", "{{ decision.national_criteria_text }}"),
+            ("Local review criteria (regulation 11)", "{{ decision.local_criteria_text }}"),
+            ("The partnership's own criteria", "{{ " + RR + ".text.local_criteria }}"),
         ]
     )
     b.heading("10. Decision", 1)
     b.facts(
         [
-            ("Decision", "{{ " + RR + ".text.recommendation }}"),
+            ("Decision", "{{ decision.outcome_text | capitalize }}"),
             (
                 "Other learning route",
                 "{{ " + RR + ".text.other_learning_route or 'Not applicable' }}",
             ),
-            ("Reasons", "{{ " + RR + ".answers.decision_rationale }}"),
-            ("Date of the decision", "{{ " + RR + ".text.decision_date }}"),
+            ("Reasons", "{{ decision.rationale }}"),
+            ("Date of the decision", "{{ case.dates.decision | uk_date }}"),
             (
                 "Possibly of national importance",
                 "{{ " + RR + ".text.national_importance }} "
@@ -174,45 +169,44 @@ def rapid_review_report(b: Builder) -> None:
         ]  # fmt: skip
     )
     b.heading("11. Sign-off by the safeguarding partners", 1)
-    b.facts(
-        [
-            (
-                "Local authority",
-                "{{ " + RR + ".answers.la_lead_name | name }}, "
-                "{{ " + RR + ".text.la_signoff_date }}",
-            ),
-            (
-                "Police",
-                "{{ " + RR + ".answers.police_lead_name | name }}, "
-                "{{ " + RR + ".text.police_signoff_date }}",
-            ),
-            (
-                "Integrated care board",
-                "{{ " + RR + ".answers.icb_lead_name | name }}, "
-                "{{ " + RR + ".text.icb_signoff_date }}",
-            ),
-        ]  # fmt: skip
+    b.tag("{%p if case.signed_off %}")
+    b.para(
+        "The safeguarding partners have signed off this version of the rapid review "
+        "({{ case.rapid_review.reference }})."
     )
-    b.para("Sign-offs recorded in the toolkit:", bold=True)
+    b.tag("{%p else %}")
+    b.para(
+        "This version of the rapid review ({{ case.rapid_review.reference }}) has "
+        "{{ case.signoffs | length }} of the {{ partnership.signoffs_required }} sign-offs it "
+        "needs. It is not signed off yet."
+    )
+    b.tag("{%p endif %}")
     b.loop(
-        ["Partner", "Signed off by", "Date"],
+        ["Partner", "Signed off by", "Date", "Comment"],
         "case.signoffs",
         "s",
-        ["{{ s.partner }}", "{{ s.by }}", "{{ s.on | uk_date }}"],
-        [5.5, 7.0, 4.1],
+        ["{{ s.partner }}", "{{ s.by }}", "{{ s.on | uk_date }}", "{{ s.comment }}"],
+        [4.0, 4.4, 3.2, 5.0],
+        empty="No partner has signed off this version yet.",
     )
 
 
 def terms_of_reference(b: Builder) -> None:
     """Write the terms of reference for a local child safeguarding practice review."""
-    b.report_head("Terms of reference", [("Review", "{{ " + TOR + ".answers.review_name }}")])
+    b.report_head("Terms of reference", [("Review", "{{ review.name }}")])
     b.heading("1. Why the partners are carrying out this review", 1)
     b.para(
-        "On {{ case.key_dates.commissioned | uk_date }} the safeguarding partners in "
+        "On {{ case.dates.commissioned | uk_date }} the safeguarding partners in "
         "{{ partnership.name }} decided to carry out a local child safeguarding practice review. "
-        "Their reasons: {{ " + RR + ".answers.decision_rationale }}"
+        "Their reasons: {{ decision.rationale }}"
     )
-    b.facts([("Criteria met", "{{ " + RR + ".text.regulation_criteria }}")])
+    b.tag('{%p if case.reconvened.outcome == "change" %}')
+    b.para(
+        "The partners reached this decision after the National Panel asked them to think again: "
+        "{{ case.reconvened.justification }}"
+    )
+    b.tag("{%p endif %}")
+    b.facts([("Criteria met (regulation 11)", "{{ decision.local_criteria_text }}")])
     b.heading("2. Scope", 1)
     b.para("{{ " + TOR + ".answers.scope }}")
     b.facts(
@@ -229,12 +223,12 @@ def terms_of_reference(b: Builder) -> None:
         [
             ("Approach", "{{ " + TOR + ".text.method }} {{ " + TOR + ".answers.method_other }}"),
             ("Gathering information", "{{ " + TOR + ".answers.method_details }}"),
-            (
-                "Lead reviewer",
-                "{{ " + TOR + ".answers.lead_reviewer_name | name }}, "
-                "{{ " + TOR + ".answers.lead_reviewer_organisation }}",
-            ),
-            ("Independent of the agencies", "{{ " + TOR + ".text.lead_reviewer_independent }}"),
+            ("Lead reviewer",
+             "{{ review.lead_reviewer or 'Not appointed yet' }}{% if " + TOR + ".answers."
+             "lead_reviewer_organisation %}, {{ " + TOR + ".answers.lead_reviewer_organisation }}"
+             "{% endif %}"),
+            ("Independent of the agencies",
+             "{{ review.lead_reviewer_independent_text or 'Not recorded' }}"),
             ("Appointed", "{{ " + TOR + ".text.lead_reviewer_appointed_date }}"),
             (
                 "Panel told of the appointment",
@@ -251,12 +245,10 @@ def terms_of_reference(b: Builder) -> None:
     b.heading("7. Timescale", 1)
     b.facts(
         [
-            ("Decision to carry out the review", "{{ case.key_dates.commissioned | uk_date }}"),
-            (
-                "Publication due (6 months)",
-                "{{ case.key_dates.commissioned | add_months(6) | uk_date }}",
-            ),
-            ("Planned completion", "{{ " + TOR + ".text.planned_completion_date }}"),
+            ("Decision to carry out the review", "{{ case.dates.commissioned | uk_date }}"),
+            ("Publication due (6 months, or as moved by an approved delay)",
+             "{{ case.due.publication | uk_date }}"),
+            ("Planned completion", "{{ case.dates.planned_publication | uk_date }}"),
             (
                 "Likely to take longer",
                 "{{ " + TOR + ".text.longer_than_six_months }} "
@@ -265,7 +257,7 @@ def terms_of_reference(b: Builder) -> None:
         ]  # fmt: skip
     )
     b.heading("8. Publication", 1)
-    b.para("{{ " + TOR + ".text.publication_plan }}")
+    b.para("{{ review.publication_plan_text | capitalize }}")
     b.para(
         "{{ " + TOR + ".answers.publication_reason }} {{ " + TOR + ".answers.publication_notes }}"
     )

@@ -132,3 +132,34 @@ def test_admin_template_pages(page: Page, documents_server: LiveServer, tmp_path
     page.goto(server.url + "/documents/variables")
     expect(page.locator("#variables")).to_contain_text("case.reference")
     check_page(page, "template variables")
+
+
+def test_partnership_details_and_a_held_family_letter(
+    page: Page, documents_server: LiveServer
+) -> None:
+    server = documents_server
+    sign_in(page, server, ADMIN_EMAIL, DEMO_PASSWORD)
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.locator("#other-settings").get_by_role("link", name="Partnership details").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partnership details")
+    expect(page.get_by_label("Full name")).to_have_value("Morgan Example")
+    check_page(page, "partnership details")
+    page.get_by_label("Postcode").fill("nowhere")
+    page.get_by_role("button", name="Save the partnership's details").click()
+    expect(page).to_have_title(re.compile(r"^Error: Partnership details"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a real postcode")
+    check_page(page, "partnership details with a mistake")
+
+    # The demo's case D: the police asked that the family is not contacted yet.
+    sign_in(page, server, BU_EMAIL, DEMO_PASSWORD)
+    page.goto(server.url + "/cases")
+    page.get_by_role("link", name=re.compile(r"^CSPR-\d{4}-0004$")).click()
+    expect(page.locator("#documents-family-hold")).to_contain_text(
+        "The family must not be contacted yet"
+    )
+    page.get_by_label("Document", exact=True).select_option(label=LETTER)
+    page.get_by_role("button", name="Generate document").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Lift the hold on the case first, then make the letter."
+    )
+    check_page(page, "family letter refused while the hold is on")

@@ -207,6 +207,7 @@ def test_no_payload_runs_anywhere(page: Page, xss_server: LiveServer, tmp_path: 
     sign_in(page, server, "admin@x.example.org")
     page.goto(server.url + "/admin/templates/upload")
     page.get_by_label("Title of the new template").fill(TEMPLATE_TITLE)
+    page.locator('input[name="to_family"][value="no"]').check()
     page.get_by_label("Upload the Word template").set_input_files(
         str(_small_template(tmp_path)))
     page.get_by_role("button", name="Check and upload").click()

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 
+from cspr.admin import partnership
 from cspr.auth.roles import ROLES
 from cspr.casework import cases, clock, deadlines, decisions, stages, tracks
 from cspr.casework.calendar_settings import add_closure_day
@@ -79,6 +80,10 @@ def test_demo_fills_an_empty_store_and_refuses_a_second_time(app: Flask) -> None
         assert any(t.get("outcome") == "change" for t in tasks)
         assert any(c["facts"].get("decision.outcome") == "national_review" for c in every_case)
         assert any(c.get("delays") for c in every_case)
+        # Letters have the partnership's details, and a case holds back letters to its family.
+        details = partnership.details()
+        assert details.family_contact_set and details.address_lines[-1] == "EY1 1AA"
+        assert any(c["facts"].get("family.contact_hold") == "yes" for c in every_case)
         # Nothing that looks real: every email, in accounts and in answers, is at example.org.
         answers = [s for sub in store.find("submissions") for s in _strings(sub["answers"])]
         emails = [u["email"] for u in users] + [s for s in answers if "@" in s]
@@ -109,6 +114,7 @@ def test_demo_keeps_the_first_admin_and_the_partnerships_settings(app: Flask) ->
     with app.app_context():
         # A partnership that decides unanimously and closes for a day still gets every stage.
         decisions.set_rules(admin, "unanimous", 3)
+        partnership.save(admin, {"name": "Testshire Safeguarding Children Partnership"})
         closed = clock.add_working_days(date.today(), -4)
         add_closure_day(admin, closed, "Staff training day")
     result = app.test_cli_runner().invoke(args=["demo"])
@@ -121,6 +127,9 @@ def test_demo_keeps_the_first_admin_and_the_partnerships_settings(app: Flask) ->
             "first.admin@testshire.example.org"
         ]
         assert {c["stage"] for c in store.find("cases")} == set(stages.STAGES)
+        kept = partnership.details()
+        assert kept.name == "Testshire Safeguarding Children Partnership"
+        assert not kept.family_contact_set  # the demo's invented contact was not added
 
 
 def test_demo_refuses_a_store_with_any_form(app: Flask) -> None:

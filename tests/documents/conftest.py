@@ -151,13 +151,14 @@ def send_referral(app: Flask, email: str, answers: dict[str, Any]) -> dict[str, 
 
 
 def upload_page(client: FlaskClient, content: bytes, title: str = "Test letter",
-                template_id: str = "", filename: str = "template.docx") -> str:  # fmt: skip
+                template_id: str = "", filename: str = "template.docx",
+                to_family: str = "no") -> str:  # fmt: skip
     """Upload a template through the admin page; return the page the browser ends on."""
     page = client.get("/admin/templates/upload")
     response = client.post(
         "/admin/templates/upload",
         data={"csrf_token": csrf_token(page.text), "template_id": template_id, "title": title,
-              "file": (BytesIO(content), filename)},
+              "to_family": to_family, "file": (BytesIO(content), filename)},
         content_type="multipart/form-data",
         follow_redirects=True,
     )  # fmt: skip

@@ -96,8 +96,8 @@ def _hostile_referral() -> dict[str, Any]:
 
 SNIPPET = (
     "{{ forms.referral.answers.referrer_role }}|{{ forms.referral.text.referrer_organisation }}|"
-    "{{ forms.referral.answers.incident_description }}|{{ child.name }}|"
-    "{{ forms.referral.answers.child_name | name }}|{{ child.address_text }}|"
+    "{{ incident.outline }}|{{ child.name }}|"
+    "{% for c in children %}{{ c.name }}{% endfor %}|{{ child.address_text }}|"
     "{% for a in forms.referral.answers.agencies_involved %}{{ a.agency_name }}/"
     "{{ a.agency_involvement }};{% endfor %}|"
     "{% for s in submissions %}{{ s.text.referrer_role }}{% endfor %}"

@@ -86,7 +86,9 @@ def test_partners_and_the_chair_can_generate_and_download(demo_app: Flask, email
 def test_agency_staff_and_administrators_cannot_reach_case_documents(demo_app: Flask) -> None:
     case = case_by_letter(demo_app, "H")  # referred by the health agency
     with demo_app.app_context():
-        record = operations.generate_document(user(demo_app, BU), case["id"], "delay_notice", False)
+        record = operations.generate_document(
+            user(demo_app, BU), case["id"], "terms_of_reference", False
+        )
     url = f"/documents/{record['id']}/docx"
     for email in (NURSE, ADMIN):
         client = client_for(demo_app, email)
@@ -95,7 +97,7 @@ def test_agency_staff_and_administrators_cannot_reach_case_documents(demo_app: F
         token = csrf_token(client.get("/").text)
         posted = client.post(
             f"/cases/{case['id']}/documents",
-            data={"csrf_token": token, "template_id": "delay_notice", "version": "full"},
+            data={"csrf_token": token, "template_id": "terms_of_reference", "version": "full"},
         )
         assert posted.status_code == 403, email
         assert client.get(url).status_code == 403, email
@@ -105,7 +107,7 @@ def test_agency_staff_and_administrators_cannot_reach_case_documents(demo_app: F
                 operations.read_document(user(demo_app, email), record["id"])
             with pytest.raises((Forbidden, NotFound)):
                 operations.generate_document(
-                    user(demo_app, email), case["id"], "delay_notice", anonymised=False
+                    user(demo_app, email), case["id"], "terms_of_reference", anonymised=False
                 )
         downloads = get_store().audit.entries(object_type="document", object_id=record["id"])
         assert [e["action"] for e in downloads] == ["create"]  # the refusals read nothing

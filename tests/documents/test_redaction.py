@@ -43,7 +43,11 @@ def test_anonymised_documents_keep_no_real_name(demo_app: Flask, letter: str) ->
     bu = user(demo_app, BU)
     with demo_app.app_context():
         for template in library.list_templates():
-            record = operations.generate_document(bu, case["id"], template["id"], anonymised=True)
+            try:
+                record = operations.generate_document(bu, case["id"], template["id"], True)
+            except Refused as refused:  # H has no delay: its delay notice cannot be made
+                assert (letter, template["id"]) == ("H", "delay_notice"), refused.message
+                continue
             _, data, _, _ = operations.read_document(bu, record["id"])
             text = operations.document_text(data)  # every part: body, header, footer, properties
             for name in names:

@@ -65,7 +65,7 @@ def test_each_shipped_template_renders_with_demo_data(demo_app: Flask) -> None:
         case = context["case"]
         values = {
             "ref": case["reference"],
-            "notified": uk_date(case["key_dates"]["notified"]),
+            "notified": uk_date(case["dates"]["notified"]),
             "dob": uk_date(context["child"]["date_of_birth"]),
             "rr_due": uk_day_date(case["due"]["rapid_review"]),
             "panel_notice": uk_day_date(case["due"]["panel_notice"]),
@@ -89,19 +89,28 @@ def test_letter_wording_follows_the_decision(demo_app: Flask) -> None:
     data, context = _render(demo_app, "family_decision_letter")
     text = docx_text(data)
     assert "Dear Sam Mockley," in text and "happened to Isaac" in text
-    commissioned = context["case"]["key_dates"]["commissioned"]
-    six_months = make_filters()["add_months"](commissioned, 6)
-    assert f"published within six months, by {uk_date(six_months)}" in text
+    # The demo case's review waits for a criminal trial, with an approved delay.
+    new_date = context["case"]["latest_delay"]["new_date"]
+    assert f"within six months of the decision to carry it out. It has had to wait, with the " \
+           f"partners' approval, and is now expected by {uk_date(new_date)}." in text
+
+    def no_delay(context: dict[str, Any]) -> None:
+        context["case"]["delays"] = []
+
+    text = docx_text(_render(demo_app, "family_decision_letter", no_delay)[0])
+    due = context["case"]["due"]["publication"]
+    assert f"within six months of the decision to carry it out, by {uk_date(due)}." in text
     assert "national review, because" not in text  # only the paragraph for this decision
     assert text.rstrip().endswith("Exampleshire Safeguarding Children Partnership") or (
         "On behalf of the safeguarding partners" in text
     )
 
-    def no_decision(context: dict[str, Any]) -> None:
-        context["case"]["decision"] = ""
+    def no_further_action(context: dict[str, Any]) -> None:
+        context["decision"]["outcome"] = "no_further_action"
 
-    text = docx_text(_render(demo_app, "family_decision_letter", no_decision)[0])
-    assert "We have not reached a final decision yet" in text
+    text = docx_text(_render(demo_app, "family_decision_letter", no_further_action)[0])
+    assert "will not carry out a further review, for the reasons above" in text
+    assert "local child safeguarding practice review, led by" not in text
 
 
 def test_special_characters_come_out_literally_and_nothing_after_them_is_lost(
@@ -110,8 +119,8 @@ def test_special_characters_come_out_literally_and_nothing_after_them_is_lost(
     nasty = "A < B & C > D \"quoted\" 'single' ]]> <w:p>not xml</w:p> &amp; \x01\x0b end"
 
     def change(context: dict[str, Any]) -> None:
-        context["forms"]["rapid_review"]["answers"]["decision_rationale"] = nasty
-        context["forms"]["rapid_review"]["answers"]["case_summary"] = "line one\nline two"
+        context["decision"]["rationale"] = nasty
+        context["incident"]["outline"] = "line one\nline two"
 
     data, _ = _render(demo_app, "rapid_review_report", change)
     text = docx_text(data)

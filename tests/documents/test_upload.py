@@ -264,7 +264,9 @@ def test_the_variables_page_lists_every_variable_with_an_example(demo_app: Flask
     assert page.status_code == 200
     text = page.text
     for expected in ("case.reference", "CSPR-", "child.pseudonym", "Child I", "add_working_days",
-                     "forms.rapid_review.answers.decision_rationale", "partnership.name",
+                     "forms.rapid_review.answers.practice_analysis", "decision.rationale",
+                     "case.dates.rapid_review_sent", "review.lead_reviewer_independent",
+                     "partnership.family_contact.how", "partnership.name",
                      "Exampleshire Safeguarding Children Partnership"):  # fmt: skip
         assert expected in text, expected
     listing = client.get("/admin/templates")

@@ -12,8 +12,11 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 
 from cspr import create_app
+from cspr.admin import partnership
 from cspr.api import tokens
 from cspr.casework import calendar_settings
+from cspr.casework import operations as verbs
+from cspr.demo.answers import PARTNERSHIP_DETAILS
 from cspr.documents import operations as documents
 from cspr.exports import jobs as export_jobs
 from cspr.formengine import attachments
@@ -41,6 +44,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "admin.new_user": {ADMIN},
     "admin.edit_user": {ADMIN},
     "admin.decision_rules": {ADMIN},
+    "admin.partnership_details": {ADMIN},
     "clock.closure_days": {ADMIN},
     "clock.calculator": SIGNED_IN,
     "audit_trail.trail": {ADMIN, CHAIR},
@@ -177,6 +181,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "mail_admin.email_template_default": {ADMIN},
     "mail_admin.settings": {ADMIN},
     "mail_admin.settings_test_email": {ADMIN},
+    "admin.partnership_details": {ADMIN},
     "password_reset.request_reset": EVERYONE,
     "password_reset.choose": EVERYONE,
     "documents.generate": CASE_ROLES,
@@ -251,7 +256,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         })
         export_jobs.result_path(job).write_bytes(b"PK\x03\x04 finished")
         keys = {role: tokens.create_token(user["email"])[0] for role, user in users.items()}
-        document = documents.generate_document(users[BU], case["id"], "delay_notice", False)
+        # A letter to the family needs only the partnership's contact for families, once the
+        # referral's hold on contacting the family is lifted.
+        partnership.save(None, PARTNERSHIP_DETAILS)
+        verbs.set_family_hold(users[BU], case["id"], False, "The police have seen the family")
+        document = documents.generate_document(users[BU], case["id"], "family_invitation_letter",
+                                               False)  # fmt: skip
     clients: dict[str, FlaskClient] = {ANON: app.test_client()}
     for role, user in users.items():
         clients[role] = app.test_client()
