@@ -109,14 +109,21 @@ def _check_contacts(agency_id: str, contact_ids: list[str]) -> list[str]:
 
 @transactional
 def send_requests(actor: dict[str, Any], case_id: str, choices: list[Choice], due: date | None,
-                  message: str, allow_late: bool = False) -> list[dict[str, Any]]:  # fmt: skip
-    """Ask each chosen agency for its summary by the due date, telling its contacts by email."""
+                  message: str, allow_late: bool = False,
+                  sent_on: date | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Ask each chosen agency for its summary by the due date, telling its contacts by email.
+
+    sent_on is the day the requests go out: today, except in the demo, whose stories send
+    them on an earlier day.
+    """
     require_business_unit(actor)
     case = cases.get_case(actor, case_id, action="")
     statutory = check_asking(case)
     if not choices:
         raise Refused("Select at least one agency to ask", "agencies")
-    due = check_due(due, statutory, allow_late, uk_today())
+    sent_on = sent_on or uk_today()
+    due = check_due(due, statutory, allow_late, sent_on)
+    sent_at = records.now_iso() if sent_on == uk_today() else f"{sent_on}T09:00:00+00:00"
     message = _text(message, "a message for the agencies", "message", MAX_MESSAGE)
     store = get_store()
     asked = {r["agency_id"] for r in records.for_case(case_id) if r["status"] != "withdrawn"}
@@ -130,7 +137,7 @@ def send_requests(actor: dict[str, Any], case_id: str, choices: list[Choice], du
         request = store.insert(REQUESTS, {
             "case_id": case_id, "reference": case["reference"], "agency_id": agency["id"],
             "agency_name": agency["name"], "due": due.isoformat(),
-            "message": message, "status": OPEN, "sent_at": records.now_iso(),
+            "message": message, "status": OPEN, "sent_at": sent_at,
             "sent_by": actor["name"], "contacts": _check_contacts(agency["id"],
                                                                   choice.contact_ids),
             "viewed_at": None, "draft_id": None, "returns": [], "received_at": None,
