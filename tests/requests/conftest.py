@@ -3,53 +3,30 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from cspr import create_app
 from cspr.casework import cases, clock
-from cspr.mail import sender
-from cspr.storage import close_store, get_store
+from cspr.storage import get_store
 from cspr.timeutil import uk_today
 from tests.casework.test_cases import give_views, move, notify
 from tests.conftest import make_user, sign_in
-from tests.mail.conftest import SmtpServer, cheap_password_hashes, mail_config  # noqa: F401
-from tests.mail.conftest import smtp as smtp  # noqa: F401  # the fixture, for this folder
+
+# The app sending to a real SMTP server, and cheap password hashes, as the mail tests have them.
+from tests.mail.conftest import app as app  # noqa: F401
+from tests.mail.conftest import cheap_password_hashes as cheap_password_hashes  # noqa: F401
+from tests.mail.conftest import smtp as smtp  # noqa: F401
 from tests.test_shipped_forms import COMPLETE
 
 HEALTH = "Testshire Community Health"
 SCHOOL = "Testshire Primary School"
 POLICE = "Testshire Police"
 # A complete agency summary, as a contributor would send it.
-SUMMARY: dict[str, Any] = {
-    "agency_name": HEALTH,
-    "completed_by_role": "Named nurse for safeguarding children",
-    "involvement": "The health visiting team saw the family at home from birth.",
-    "chronology": [
-        {"entry_date": "2026-09-01", "contact": "Home visit by the health visitor",
-         "what_happened": "New birth visit; no concerns recorded."},
-        {"entry_date": "2026-10-12", "contact": "Clinic appointment",
-         "what_happened": "Weight check; the mother seemed tired and low."},
-    ],
-    "went_well": "Visits happened on time.",
-    "could_be_better": "The low mood was not followed up.",
-    "immediate_actions": "A briefing for the team on perinatal mental health.",
-}  # fmt: skip
-
-
-@pytest.fixture
-def app(tmp_path: Path, smtp: SmtpServer) -> Iterator[Flask]:
-    """Return an app whose email goes to the test SMTP server."""
-    application = create_app(mail_config(tmp_path / "data", smtp.port))
-    yield application
-    sender.stop_background_sender(application)
-    close_store(application)
+SUMMARY: dict[str, Any] = COMPLETE["agency_summary"]
 
 
 @pytest.fixture
