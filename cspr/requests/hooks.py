@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from cspr.auth.roles import AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER
-from cspr.casework import clock
+from cspr.casework import casefacts, clock
 from cspr.casework.tasks import (
     CANNOT_START,
     COMPLETED,
@@ -23,6 +23,7 @@ from cspr.casework.tasks import (
 from cspr.casework.todo import Item
 from cspr.requests import milestones, panel, records
 from cspr.requests.operations import ASKING_STAGES
+from cspr.requests.plan import Target
 from cspr.timeutil import uk_today
 
 CASE_TEAM = (BUSINESS_UNIT, PARTNER, CHAIR)
@@ -56,13 +57,13 @@ def request_tasks(ctx: Context) -> list[Task]:
     else:
         status = IN_PROGRESS if settled or any(s.state == "draft" for _, s in standings) \
             else NOT_STARTED  # fmt: skip
-    hint = f"{settled} of {len(asked)} settled." if asked else ""
+    hint = f"Received or closed: {settled} of {len(asked)}." if asked else ""
     if late:
         hint += f" Overdue: {_names(late)}."
     first = min(waiting, key=records.due_of) if waiting else None
     deadline = None
     if first is not None:
-        deadline = milestones.Target("requests", "Agency summaries due",
+        deadline = Target("requests", "Agency summaries due",
                                      records.standing(first, ctx.today).deadline,
                                      statutory=False)  # fmt: skip
     received = Task("info_received", "Agency information received", status,
@@ -125,7 +126,7 @@ def for_agency(user: dict[str, Any], today: date) -> list[Item]:
     """List the requests waiting for the user's agency, with any draft to continue."""
     found = []
     for request in records.for_agency(user.get("agency_id")):
-        if request["status"] != records.OPEN:
+        if request["status"] != records.OPEN or not records.case_open(request):
             continue
         standing = records.standing(request, today)
         text = ("Continue your agency's summary" if standing.state == "draft"
@@ -141,6 +142,8 @@ def for_business_unit(today: date) -> list[Item]:
     """List cases with agency returns outstanding or overdue, and Panel questions to answer."""
     by_case: dict[str, list[tuple[dict[str, Any], records.Standing]]] = {}
     for request in records.open_requests():
+        if not records.case_open(request):
+            continue
         by_case.setdefault(request["case_id"], []).append(
             (request, records.standing(request, today)))
     found = []
@@ -173,5 +176,5 @@ def case_panel(case: dict[str, Any], user: dict[str, Any]) -> dict[str, Any] | N
     return {"template": "requests/_case_panel.html", "data": {
         "expected": expected, "questions": panel.for_case(case["id"]),
         "runs_cases": user["role"] == BUSINESS_UNIT, "today": uk_today(),
-        "replied": bool(case.get("facts", {}).get("panel.response")),
+        "replied": casefacts.is_set(casefacts.get(case, "panel.response")),
     }}  # fmt: skip

@@ -12,7 +12,6 @@ from typing import Any
 
 from cspr.auth.operations import USERS
 from cspr.casework import clock, stages
-from cspr.casework.cases import CASES
 from cspr.mail import bodies, outbox
 from cspr.mail.notify import absolute_url, base_values
 from cspr.mail.outbox import Recipient
@@ -83,10 +82,8 @@ def run_reminders(today: date, days_before: int, closed: frozenset[date]) -> lis
         tuple[str, list[str]]]:  # fmt: skip
     """Queue the reminders open requests need today (receives signals.reminders_due)."""
     queued = []
-    store = get_store()
     for request in records.open_requests():
-        case = store.get(CASES, request["case_id"])
-        if case is None or case["stage"] in stages.ENDED:
+        if not records.case_open(request):
             continue
         due = due_reminder(request, today, days_before, closed)
         if due is None:

@@ -14,6 +14,8 @@ from typing import Any
 from cspr.auth.operations import USERS
 from cspr.auth.roles import AGENCY_USER
 from cspr.casework import clock
+from cspr.casework.cases import CASES
+from cspr.casework.stages import ENDED
 from cspr.formengine.operations import SUBMISSIONS
 from cspr.storage import get_store
 from cspr.timeutil import UK
@@ -113,6 +115,12 @@ def for_agency(agency_id: str | None) -> list[dict[str, Any]]:
 def open_requests() -> list[dict[str, Any]]:
     """Return every request still waiting for its agency."""
     return get_store().find(REQUESTS, where={"status": OPEN}, order_by="sent_at")
+
+
+def case_open(request: dict[str, Any]) -> bool:
+    """Say whether a request's case is still open (a closed case's requests wait for nobody)."""
+    case = get_store().get(CASES, request["case_id"])
+    return case is not None and case["stage"] not in ENDED
 
 
 def agency_staff(agency_id: str) -> list[dict[str, Any]]:
