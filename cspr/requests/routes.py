@@ -172,7 +172,8 @@ def _send(case_id: str, agencies: list[dict[str, Any]], chosen: list[str],
             request.form.get("confirm_late") == "yes")), "agencies"):  # fmt: skip
         return None
     held: list[str | None] = []
-    invited = []
+    invited: list[str] = []
+    already: list[str] = []
     for made_request in made:
         if made_request["agency_id"] in invites:
             email, name = invites[made_request["agency_id"]]
@@ -182,11 +183,13 @@ def _send(case_id: str, agencies: list[dict[str, Any]], chosen: list[str],
                 flash(f"{made_request['agency_name']}: {refused.message}", "error")
                 continue
             held.append(message_id)
-            invited.append(email)
+            (invited if message_id else already).append(email)
     send_held_links(held)
     message = f"Requests sent to {', '.join(r['agency_name'] for r in made)}."
     if invited:
         message += f" Invitation emailed to {', '.join(invited)}."
+    if already:
+        message += f" Already at the agency, so made a contact: {', '.join(already)}."
     flash(message, "success")
     return redirect(url_for("requests.case_requests", case_id=case_id))
 

@@ -146,3 +146,26 @@ def test_a_milestone_the_business_unit_marks_done(app: Flask, people: dict) -> N
         found = milestones.case_milestones(get_store().get("cases", case["id"]), today)
     assert [m.done for m in found if m.milestone.id == "brief"] == [today]
     assert bu.get(f"/cases/{case['id']}/milestones/summaries").status_code == 404
+
+
+def test_the_panels_expected_reply_follows_the_setting_and_is_a_local_expectation(
+    app: Flask, people: dict
+) -> None:
+    from cspr.casework import operations as verbs
+    from cspr.mail import reminders
+
+    case = case_under_review(app, people)
+    sent = clock.add_working_days(uk_today(), -3)
+    day = clock.add_working_days(uk_today(), 1)  # a working day, whatever today is
+    with app.app_context():
+        verbs.set_fact(people["bu"], case["id"], "dates.rapid_review_sent", sent)
+        plan.save_plan(people["admin"], list(DEFAULT_PLAN), 2)
+        stored = get_store().get("cases", case["id"])
+        reply = {d.key: d for d in deadlines.deadlines(stored, day)}["panel_reply"]
+        assert reply.status.due == clock.add_working_days(sent, 2)
+        assert not reply.statutory and reply.kind == "Local expectation"
+        assert reply.status.state == "overdue"
+        # The reminder run tells the business unit to chase the late reply.
+        run = reminders.run_reminders(day)
+    expected = f"reminder:{case['id']}:the-panel-s-reply-expected:deadline_overdue:{day}"
+    assert expected in run.queued
