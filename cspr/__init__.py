@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     WTFormsHelpers(app)
 
     from cspr import admin, api, audit_trail, auth, builder, documents, exports, mail, main
+    from cspr import requests as information_requests
     from cspr.casework import clock_routes
     from cspr.casework import routes as case_routes
     from cspr.formengine import registry, web
@@ -66,5 +67,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     documents.init_app(app)
     exports.init_app(app)
     mail.init_app(app)
+    information_requests.init_app(app)
     main.init_app(app)
     return app

@@ -22,3 +22,13 @@ case_page_panels = _signals.signal("case-page-panels")
 # that person's action (objects with text, endpoint, values, reference, due, status, note,
 # sort_key()), for the home page. Read only.
 waiting_for = _signals.signal("waiting-for")
+# sender: the case task list's Context (casework.tasks); section=the stage key of one section.
+# Each receiver returns more tasks for that section (casework.tasks.Task), or nothing. Read only.
+case_tasks = _signals.signal("case-tasks")
+# sender: a case; today=the UK date. Each receiver returns the partnership's own targets for the
+# case (casework.deadlines.Deadline, statutory=False), for the deadlines page. Read only.
+case_targets = _signals.signal("case-targets")
+# sender: the UK date of a reminder run; days_before=working days ahead a first reminder goes,
+# closed=the partnership's closure days. Each receiver queues its own keyed reminders (never
+# twice for one key) and returns [(key, new message ids)] for what it queued now.
+reminders_due = _signals.signal("reminders-due")

@@ -34,6 +34,7 @@ SHIPPED = {
     "action_plan": ["business_unit", "partner"],
     "family_contact": ["business_unit"],
     "rapid_review_audit": ["chair"],
+    "agency_summary": ["agency_user"],
 }
 INPUT_TYPES = {
     "short_text", "long_text", "integer", "decimal", "email", "uk_phone", "date", "yes_no",
@@ -282,6 +283,21 @@ AUDIT: dict[str, Any] = {
     "audit_date": "2026-11-20",
 }
 
+AGENCY_SUMMARY: dict[str, Any] = {
+    "agency_name": "Testshire Community Health",
+    "completed_by_role": "Named nurse for safeguarding children",
+    "involvement": "The health visiting team saw the family at home from birth.",
+    "chronology": [
+        {"entry_date": "2026-09-01", "contact": "Home visit by the health visitor",
+         "what_happened": "New birth visit; no concerns recorded."},
+        {"entry_date": "2026-10-12", "contact": "Clinic appointment",
+         "what_happened": "Weight check; the mother seemed tired and low."},
+    ],
+    "went_well": "Visits happened on time.",
+    "could_be_better": "The low mood was not followed up.",
+    "immediate_actions": "A briefing for the team on perinatal mental health.",
+}  # fmt: skip
+
 COMPLETE: dict[str, dict[str, Any]] = {
     "referral": REFERRAL,
     "notification": NOTIFICATION,
@@ -291,6 +307,7 @@ COMPLETE: dict[str, dict[str, Any]] = {
     "action_plan": ACTION_PLAN,
     "family_contact": FAMILY_CONTACT,
     "rapid_review_audit": AUDIT,
+    "agency_summary": AGENCY_SUMMARY,
 }
 
 # Answer sets missing what the form must have, including answers that reveal follow-ups.
@@ -310,6 +327,7 @@ INCOMPLETE: dict[str, dict[str, Any]] = {
     "family_contact": {"contact_type": "other", "contact_purpose": "other",
                        "contacted_relationship": ["other"]},
     "rapid_review_audit": {"reviews_count": -1, "audit_recommendations": [{}]},
+    "agency_summary": {"chronology": [{"entry_date": "2030-01-01"}]},
 }
 
 

@@ -34,6 +34,19 @@ class Deadline:
         return "Statutory" if self.statutory else "Local expectation"
 
 
+def expected_reply_days() -> int:
+    """Return how many working days the partnership expects the Panel to take to reply."""
+    # A setting (administrators change it with the rapid review plan, under Settings); outside
+    # an app (pure clock tests) the default applies.
+    from flask import has_app_context
+
+    if not has_app_context():
+        return DEFAULT_PANEL_REPLY_DAYS
+    from cspr.storage import get_store
+
+    return int(get_store().get_setting(PANEL_REPLY_SETTING, DEFAULT_PANEL_REPLY_DAYS))
+
+
 def publication_due(case: dict[str, Any]) -> date | None:
     """Return when the local review must be published: six months on, moved only by delays."""
     commissioned = casefacts.get_date(case, "dates.commissioned")
@@ -93,7 +106,7 @@ def deadlines(case: dict[str, Any], today: date, panel_reply_days: int | None = 
             source="15 working days from the notification",
         ))  # fmt: skip
     if sent is not None and serious:
-        days = panel_reply_days if panel_reply_days is not None else DEFAULT_PANEL_REPLY_DAYS
+        days = panel_reply_days if panel_reply_days is not None else expected_reply_days()
         reply = clock.add_working_days(sent, days)
         found.append(Deadline(
             "panel_reply", "The Panel's reply expected",

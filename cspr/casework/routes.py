@@ -36,7 +36,7 @@ from cspr.casework.recording import PAGE_DATES
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
-from cspr.signals import case_page_panels, form_sent, waiting_for
+from cspr.signals import case_page_panels, case_targets, form_sent, waiting_for
 from cspr.storage import NotFound
 from cspr.timeutil import uk_today
 
@@ -220,13 +220,15 @@ def conflict(case_id: str, conflict_id: str) -> ResponseReturnValue:
 def dashboard() -> ResponseReturnValue:
     """List deadlines that are overdue or fall due in the next 5 working days."""
     today = uk_today()
+    open_cases = [c for c in cases.list_cases(user()) if c["stage"] not in stages.ENDED]
     rows = [
         {"case": case, "deadline": d}
-        for case in cases.list_cases(user())
-        if case["stage"] not in stages.ENDED
-        for d in deadlines.deadlines(case, today)
+        for case in open_cases
+        for d in [*deadlines.deadlines(case, today),
+                  # the partnership's own targets from other capabilities (the rapid review plan)
+                  *(t for _, found in case_targets.send(case, today=today) for t in found or [])]
         if d.status.state in ("overdue", "due_soon")
-    ]
+    ]  # fmt: skip
     sort = request.args.get("sort", "due")
     keys: dict[str, Callable[[dict[str, Any]], Any]] = {
         "due": lambda r: (r["deadline"].status.due, r["case"]["reference"]),

@@ -22,6 +22,7 @@ from cspr.casework import (
     tracks,
 )
 from cspr.casework.deadlines import Deadline
+from cspr.signals import case_tasks
 
 CANNOT_START, NOT_STARTED, IN_PROGRESS, COMPLETED = (
     "cannot_start", "not_started", "in_progress", "completed")  # fmt: skip
@@ -173,6 +174,17 @@ def _signoff(ctx: Context) -> Task:
 
 def sections(ctx: Context) -> list[Section]:
     """Return the case's task list, stage by stage, for its track."""
+    found = _sections(ctx)
+    # Other capabilities add their tasks to a stage (information requests and the rapid
+    # review plan's milestones, for example) through the case_tasks signal.
+    for section in found:
+        for _, extra in case_tasks.send(ctx, section=section.stage):
+            section.tasks.extend(extra or [])
+    return found
+
+
+def _sections(ctx: Context) -> list[Section]:
+    """Return casework's own tasks, stage by stage, for the case's track."""
     case, track = ctx.case, tracks.track(ctx.case)
     serious = track == stages.SERIOUS
     found = [

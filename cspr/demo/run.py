@@ -234,6 +234,10 @@ def create_demo() -> DemoResult:
             made.append(_run_case(people, plan))
         for send in others:
             _send(people[send.who], send)
+        # Information requests to the agencies on two rapid reviews (cspr/requests/demo.py).
+        from cspr.requests.demo import add_demo_requests
+
+        add_demo_requests(people, {p.letter: c for p, c in zip(plans, made, strict=True)})
     except (Refused, Forbidden, NotFound) as stopped:
         reason = stopped.message if isinstance(stopped, Refused) else str(stopped)
         letter = plans[len(made)].letter if len(made) < len(plans) else "-"

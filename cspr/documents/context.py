@@ -223,6 +223,13 @@ def current_review(
     return found[-1] if found else None
 
 
+def _requests_documents() -> Any:
+    """Return the information requests' part of the context (imported when first needed)."""
+    from cspr.requests import documents
+
+    return documents
+
+
 def build_context(
     case: dict[str, Any],
     sent_forms: list[tuple[dict[str, Any], FormDefinition]],
@@ -278,6 +285,8 @@ def build_context(
         ],  # fmt: skip
         "forms": {view["form_id"]: view for view in views},  # later forms replace earlier
         "submissions": views,
+        # Each agency's summary for the rapid review, from the information requests.
+        "agency_summaries": _requests_documents().for_context(sent_forms),
     }
     redactor = None
     if anonymised:

@@ -85,6 +85,10 @@ def sample_case(today: date) -> tuple[dict[str, Any], list[tuple[dict[str, Any],
              "by": "Bea Example"}
         )  # fmt: skip
         sent_forms.append((sent, definition))
+    # The agency summaries sent for the rapid review, from the information requests.
+    from cspr.requests.demo import sample_summaries
+
+    sent_forms += sample_summaries(case, today)
     review = current_review(sent_forms)
     for step in plan.steps:
         if isinstance(step, demo.KeyDate):

@@ -11,6 +11,7 @@ from cspr.documents.case_values import fact_path, read_as_fact, worded
 from cspr.documents.sandbox import SAFE_METHODS
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.fieldtypes import field_type
+from cspr.requests.documents import VARIABLES as REQUEST_VARIABLES
 
 LIST = "[]"
 FORM_PARTS = {
@@ -149,6 +150,7 @@ PEOPLE: list[tuple[str, str]] = [
     ("people.[].pseudonym", _ITEM + "the pseudonym"),
     ("people.[].kind", _ITEM + "child, family, professional or other"),
     ("people.[].kind_text", _ITEM + "who they are, in words"),
+    *REQUEST_VARIABLES,  # the agency summaries, from the information requests
 ]
 # Every case fact not about a child or a date, under its own name.
 FACT_ROWS: list[tuple[str, str]] = [

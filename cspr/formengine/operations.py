@@ -40,12 +40,26 @@ def can_start(user: dict[str, Any], definition: FormDefinition) -> bool:
     return user["role"] in audience(definition) or user["role"] == ADMIN
 
 
+def shared_with_agency(user: dict[str, Any], submission: dict[str, Any]) -> bool:
+    """Say whether a draft is shared with the user as staff of the agency it answers for."""
+    # A draft is its author's alone, except one started to answer an information request to
+    # the author's agency (requests/ starts it with shared_with_agency set, after checking the
+    # request is addressed to that agency): the agency's staff may see and continue it.
+    agency = submission.get("shared_with_agency")
+    return (
+        submission["status"] == "draft"
+        and bool(agency)
+        and user["role"] == AGENCY_USER
+        and user.get("agency_id") == agency == submission.get("agency_id")
+    )
+
+
 def can_see(user: dict[str, Any], submission: dict[str, Any]) -> bool:
     """Apply need-to-know: owners, their agency, and case roles for sent forms."""
     if submission["owner_id"] == user["id"]:
         return True
     if submission["status"] != "submitted":
-        return False  # a draft is its author's alone
+        return shared_with_agency(user, submission)
     if user["role"] in CASE_ROLES:
         return True
     if user["role"] == AGENCY_USER:
@@ -107,9 +121,11 @@ def start_draft(
     linked_id: str | None = None,
     case_id: str | None = None,
     prefill: Callable[[FormDefinition], dict[str, Any]] | None = None,
+    request_id: str | None = None,
 ) -> dict[str, Any]:
     """Begin a draft on the live version, prefilled from a linked submission the user may see
-    (or, for a case, by the caller's prefill from the case's facts)."""
+    (or, for a case, by the caller's prefill from the case's facts); a draft answering an
+    information request (request_id) is shared with the user's agency."""
     definition = _live_or_refuse(user, form_id)
     # Facts from the case (the caller's prefill) win over the account's details.
     answers = {**account_answers(definition, user), **(prefill(definition) if prefill else {})}
@@ -123,9 +139,10 @@ def start_draft(
             if linked["status"] != "submitted":
                 raise Refused("Only a sent form can be used to fill in another")
             answers = {**prefilled_answers(definition, linked), **answers}
-        return _insert_draft(
-            user, _new_submission(user, definition, answers, linked_id, case_id)
-        )
+        fields = _new_submission(user, definition, answers, linked_id, case_id)
+        if request_id:
+            fields.update(request_id=request_id, shared_with_agency=user.get("agency_id"))
+        return _insert_draft(user, fields)
 
 
 def _new_submission(
@@ -186,10 +203,16 @@ def definition_of(submission: dict[str, Any]) -> FormDefinition:
     return definition
 
 
-def _own_draft(user: dict[str, Any], submission_id: str) -> dict[str, Any]:
-    """Return the user's own draft, refusing anything else."""
+def may_edit_draft(user: dict[str, Any], draft: dict[str, Any]) -> bool:
+    """Say whether the user may change a draft: their own, or one shared with their agency."""
+    return draft["owner_id"] == user["id"] or shared_with_agency(user, draft)
+
+
+def _own_draft(user: dict[str, Any], submission_id: str, owner_only: bool = False) -> dict[
+        str, Any]:  # fmt: skip
+    """Return a draft the user may change (owner_only: their own), refusing anything else."""
     draft = get_submission(user, submission_id, action="")
-    if draft["owner_id"] != user["id"]:
+    if draft["owner_id"] != user["id"] and (owner_only or not may_edit_draft(user, draft)):
         raise Forbidden(submission_id)
     if draft["status"] != "draft":
         raise Refused(ALREADY_SENT)
@@ -215,7 +238,7 @@ def discard_draft(user: dict[str, Any], submission_id: str) -> None:
     """Delete the user's own draft."""
     store = get_store()
     with store.transaction():
-        _own_draft(user, submission_id)
+        _own_draft(user, submission_id, owner_only=True)
         store.delete(SUBMISSIONS, submission_id)
         audit.record("delete", "draft", submission_id, user=user)
 

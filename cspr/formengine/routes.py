@@ -48,13 +48,14 @@ def _user() -> dict[str, Any]:
     return user
 
 
-def _draft(draft_id: str) -> dict[str, Any]:
-    """Return the user's own unsent draft, or 404."""
+def _draft(draft_id: str, owner_only: bool = False) -> dict[str, Any]:
+    """Return an unsent draft the user may change (owner_only: their own), or 404."""
     try:
         draft = operations.get_submission(_user(), draft_id, action="")
     except (NotFound, Forbidden):
         abort(404)
-    if draft["owner_id"] != _user()["id"]:
+    mine = draft["owner_id"] == _user()["id"]
+    if not mine and (owner_only or not operations.may_edit_draft(_user(), draft)):
         abort(404)
     if draft["status"] != "draft":
         abort(redirect(url_for("forms.view", submission_id=draft_id)))
@@ -215,7 +216,7 @@ def check(draft_id: str) -> ResponseReturnValue:
 @login_required
 def delete(draft_id: str) -> ResponseReturnValue:
     """Ask before deleting a draft, then delete it."""
-    draft = _draft(draft_id)
+    draft = _draft(draft_id, owner_only=True)
     if request.method == "POST":
         operations.discard_draft(_user(), draft_id)
         flash(f"Your draft of {draft['form_title']} has been deleted.", "success")

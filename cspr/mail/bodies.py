@@ -44,6 +44,8 @@ _ALLOWED_NODES = (
     nodes.Operand,
     nodes.Filter,
 )
+# Emails whose whole point is their link: their wording must keep {{ link }}.
+LINK_KINDS = {"password_reset", "contributor_invitation"}
 MAX_SUBJECT = 200
 MAX_BODY = 5000
 
@@ -121,6 +123,48 @@ KINDS: dict[str, Wording] = {
         "If it was you, open this link to choose a new password:\n{{ link }}\n\nThe link works "
         "once and stops working at {{ deadline }}. If you did not ask, you can ignore this "
         "email: your password has not changed.\n\n{{ partnership_name }}\n",
+    ),
+    # Information requests to agencies for a rapid review (cspr/requests).
+    "information_request": Wording(
+        "Information request to an agency",
+        "Sent to each contact at an agency when the business unit asks the agency for its "
+        "summary for a rapid review.",
+        "Information needed for a rapid review: case {{ reference }}",
+        "Dear {{ recipient_name }},\n\nThe safeguarding partners are carrying out a rapid "
+        "review of case {{ reference }}. Your agency is asked to send a summary of its "
+        "involvement by {{ deadline }}.\n\nSign in to read the request and fill in the "
+        "summary:\n{{ link }}" + _FOOTER,
+    ),
+    "information_request_reminder": Wording(
+        "Information request reminder",
+        "Sent to an agency's contacts a set number of working days before its summary is due, "
+        "and when the business unit chases it.",
+        "Reminder: information needed for case {{ reference }}",
+        "Dear {{ recipient_name }},\n\nThis is a reminder that your agency's summary for the "
+        "rapid review of case {{ reference }} is due by {{ deadline }}.\n\nSign in to fill it "
+        "in or continue your agency's draft:\n{{ link }}" + _FOOTER,
+    ),
+    "information_request_overdue": Wording(
+        "Information request overdue",
+        "Sent to an agency's contacts on each working day while its summary is overdue.",
+        "Overdue: information needed for case {{ reference }}",
+        "Dear {{ recipient_name }},\n\nYour agency's summary for the rapid review of case "
+        "{{ reference }} was due by {{ deadline }} and has not been received. The rapid review "
+        "has a statutory deadline, so please send it as soon as you can, or tell the business "
+        "unit if your agency had no involvement.\n\nSign in to send it:\n{{ link }}" + _FOOTER,
+    ),
+    "contributor_invitation": Wording(
+        "Invitation to contribute",
+        "Sent when the business unit invites someone without an account to send their "
+        "agency's information for a rapid review.",
+        "You are invited to contribute to a rapid review: case {{ reference }}",
+        "Dear {{ recipient_name }},\n\n{{ partnership_name }} has asked your agency for "
+        "information for the rapid review of case {{ reference }}, and has made you an "
+        "account so that you can send it.\n\nOpen this link to choose your password:\n"
+        "{{ link }}\n\nThe link works once and stops working at {{ deadline }}. Once you have "
+        "chosen your password you will see the request and when it is due. If the link has "
+        "stopped working, ask the partnership's business unit to send a new invitation."
+        + _FOOTER,
     ),
     "test": Wording(
         "Test email",
@@ -225,8 +269,8 @@ def save(actor: dict[str, Any], kind: str, subject: str, body: str) -> None:
         raise Refused("There is no such kind of email")
     subject, body = subject.strip(), body.replace("\r\n", "\n").strip() + "\n"
     check(subject, body)
-    if kind == "password_reset" and "link" not in _names(body):
-        raise Refused("The password reset email must include {{ link }}", "body")
+    if kind in LINK_KINDS and "link" not in _names(body):
+        raise Refused(f"The {KINDS[kind].title.lower()} email must include {{{{ link }}}}", "body")
     store = get_store()
     if store.get(TEMPLATES, kind) is None:
         store.insert(TEMPLATES, {"id": kind, "subject": subject, "body": body})

@@ -12,9 +12,23 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 _held: dict[str, tuple[str, float]] = {}
 _lock = threading.Lock()
+# Other kinds of email carrying a held link (invitations to contributors): the placeholder in
+# the stored body, and how to write the link from the token. Password resets are the default.
+_writers: dict[str, tuple[str, Callable[[str], str]]] = {}
+
+
+def register_link(kind: str, placeholder: str, write: Callable[[str], str]) -> None:
+    """Say how a kind of email writes its held link in place of its placeholder."""
+    _writers[kind] = (placeholder, write)
+
+
+def link_writer(kind: str) -> tuple[str, Callable[[str], str]] | None:
+    """Return the placeholder and link writer of a kind of email, if it registered one."""
+    return _writers.get(kind)
 
 
 def hold(message_id: str, token: str, until: float) -> None:

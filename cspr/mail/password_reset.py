@@ -159,6 +159,14 @@ def complete_reset(token: str, new: str, confirm: str) -> dict[str, Any]:
     user = user_for_token(token)
     if user is None:
         raise Refused(LINK_NOT_VALID, "new_password")
+    hashed = hash_new_password(user, new, confirm)
+    with get_store().transaction():
+        _finish_reset(token, user, hashed)
+    return user
+
+
+def hash_new_password(user: dict[str, Any], new: str, confirm: str) -> str:
+    """Check a password chosen through a link and hash it (slowly: call it before any lock)."""
     problems = passwords.password_problems(
         new, user["email"], current_app.config["PARTNERSHIP_NAME"]
     )
@@ -166,10 +174,17 @@ def complete_reset(token: str, new: str, confirm: str) -> dict[str, Any]:
         raise Refused(problems[0], "new_password")
     if new != confirm:
         raise Refused("The passwords do not match", "confirm_password")
-    hashed = passwords.hash_password(new)  # slow: before the lock
-    with get_store().transaction():
-        _finish_reset(token, user, hashed)
-    return user
+    return passwords.hash_password(new)
+
+
+@within_transaction
+def set_password_from_link(user: dict[str, Any], hashed: str) -> int:
+    """Set a password chosen through a link and end every session; return how many ended."""
+    # Reset links and invitations to contributors (requests/invitations.py) both land here.
+    get_store().update(USERS, user["id"], {"password_hash": hashed, "must_change_password": False})
+    ended = sessions.end_all(user["id"])
+    clear_failures(user["email"])
+    return ended
 
 
 @within_transaction
@@ -177,9 +192,7 @@ def _finish_reset(token: str, user: dict[str, Any], hashed: str) -> None:
     """Spend the link, set the password, end every session (in the caller's transaction)."""
     _spend(token)
     store = get_store()
-    store.update(USERS, user["id"], {"password_hash": hashed, "must_change_password": False})
-    ended = sessions.end_all(user["id"])
-    clear_failures(user["email"])
+    ended = set_password_from_link(user, hashed)
     # Any other link the person asked for stops working too.
     for other in store.find(RESETS, where={"user_id": user["id"], "used_at": None}):
         store.update(RESETS, other["id"], {"used_at": time.time(), "outcome": "superseded"})

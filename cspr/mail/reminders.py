@@ -24,6 +24,7 @@ from cspr.casework.calendar_settings import closures
 from cspr.casework.cases import CASES
 from cspr.exceptions import Forbidden, Refused
 from cspr.mail.notify import notify_case, recipients
+from cspr.signals import reminders_due
 from cspr.storage import get_store, transactional
 from cspr.timeutil import uk_today
 
@@ -106,4 +107,9 @@ def run_reminders(today: date | None = None) -> ReminderRun:
             if ids:
                 run.queued.append(key)
                 run.messages += len(ids)
+    # Other capabilities' reminders (information requests to agencies), keyed the same way.
+    for _, found in reminders_due.send(today, days_before=run.days_before, closed=closed):
+        for key, ids in found or []:
+            run.queued.append(key)
+            run.messages += len(ids)
     return run

@@ -77,7 +77,9 @@ def build_message(doc: dict[str, Any]) -> Message:
         token = held_links.token_for(doc["id"])
         if token is None:
             raise LinkLost
-        body = body.replace(password_reset.LINK_PLACEHOLDER, password_reset.link_for(token))
+        placeholder, write = held_links.link_writer(str(doc.get("kind"))) or (
+            password_reset.LINK_PLACEHOLDER, password_reset.link_for)  # fmt: skip
+        body = body.replace(placeholder, write(token))
     message = Message(subject=doc["subject"], recipients=[doc["to"]], body=body)
     # The same Message-ID on every try: if a crash makes us send twice, clients can fold them.
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"

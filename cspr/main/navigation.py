@@ -16,7 +16,7 @@ _END_SLOT = Markup(_END)  # nosec B704  # a constant
 CASEWORK = (BUSINESS_UNIT, PARTNER, CHAIR, AGENCY_USER)
 # An administrator's Settings link stands for these pages too (its page links to each).
 SETTINGS_PAGES = ("mail_admin.settings", "clock.", "admin.decision_rules",
-                  "admin.partnership_details")
+                  "admin.partnership_details", "requests.plan_settings")
 
 
 def _links(role: str) -> list[tuple[str, str, str | tuple[str, ...]]]:
@@ -34,6 +34,9 @@ def _links(role: str) -> list[tuple[str, str, str | tuple[str, ...]]]:
             ("Audit trail", "audit_trail.trail", "audit_trail."),
         ]
     links.append(("Forms", "forms.index", "forms."))
+    if role == AGENCY_USER:
+        links.append(("Requests", "requests.agency_requests",
+                      ("requests.agency_requests", "requests.respond")))
     if role in CASEWORK:
         links.append(("Cases", "cases.register", "cases.register"))
     if role in (BUSINESS_UNIT, PARTNER, CHAIR):

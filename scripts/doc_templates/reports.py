@@ -115,6 +115,33 @@ def rapid_review_report(b: Builder) -> None:
          "{{ a.information_received }}"],
         [3.6, 2.6, 7.6, 2.8],
     )  # fmt: skip
+    b.heading("Agency summaries", 2)
+    b.para(
+        "Each agency asked for information sent a summary of its involvement, a chronology and "
+        "its own analysis."
+    )
+    b.tag("{%p for s in agency_summaries %}")
+    b.para("{{ s.agency }} (summary {{ s.reference }}, sent {{ s.sent_on | uk_date }})", bold=True)
+    b.para("{{ s.involvement }}")
+    b.loop(
+        ["Date", "Contact", "What happened"],
+        "s.chronology",
+        "e",
+        ["{{ e.entry_date }}", "{{ e.contact }}", "{{ e.what_happened }}"],
+        [2.8, 4.6, 9.2],
+        empty="No chronology was given.",
+    )
+    b.facts(
+        [
+            ("What went well", "{{ s.went_well }}"),
+            ("What could have been better", "{{ s.could_be_better }}"),
+            ("Actions already taken", "{{ s.immediate_actions }}"),
+        ]
+    )
+    b.tag("{%p endfor %}")
+    b.tag("{%p if not agency_summaries %}")
+    b.para("No agency summaries were received through the toolkit.")
+    b.tag("{%p endif %}")
     b.heading("5. Key practice episodes", 1)
     b.loop(
         ["Date", "Agencies", "What happened", "Why it matters"],

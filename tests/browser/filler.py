@@ -50,7 +50,10 @@ def _set(page: Page, field: dict[str, Any], name: str, value: Any) -> None:
         else:
             choice.select_option("__other__")
             page.locator(f'[name="{name}-other"]').fill(str(value))
-    elif kind in ("file", "guidance"):
+    elif kind == "file":  # a path to upload, or nothing
+        if value:
+            page.locator(f'input[name="{name}"]').set_input_files(str(value))
+    elif kind == "guidance":
         return
     else:
         page.locator(f'[name="{name}"]').fill(str(value))

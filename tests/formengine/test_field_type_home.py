@@ -18,7 +18,7 @@ ALLOWED = {
     ("formengine/metaschema.py", "integer"): "JSON Schema's own type keyword, in its messages",
     **{(page, "email"): "HTML's own input type, on an account's email address" for page in (
         "templates/admin/user_form.html", "templates/auth/sign_in.html",
-        "templates/mail/reset_request.html")},
+        "templates/mail/reset_request.html", "templates/requests/new.html")},
     ("documents/filters.py", "yes_no"): "the documents' template filter, used by name in "
                                          "administrators' templates",
 }

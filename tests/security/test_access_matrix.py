@@ -21,6 +21,7 @@ from cspr.documents import operations as documents
 from cspr.exports import jobs as export_jobs
 from cspr.formengine import attachments
 from cspr.formengine import operations as form_ops
+from cspr.requests import plan as rr_plan
 from cspr.storage import close_store, get_store
 from tests.casework.test_cases import send
 from tests.conftest import make_user, sign_in
@@ -129,9 +130,25 @@ GET_ALLOWED: dict[str, set[str]] = {
     "builder.preview": {ADMIN},
     "builder.preview_page": {ADMIN},
     "builder.preview_check": {ADMIN},
+    "requests.case_requests": CASE_ROLES,
+    "requests.new_requests": {BU},
+    "requests.request_page": CASE_ROLES,
+    "requests.extend": {BU},
+    "requests.close": {BU},
+    "requests.contacts": {BU},
+    "requests.invite": {BU},
+    "requests.milestone": {BU},
+    "requests.panel_questions": CASE_ROLES,
+    "requests.panel_reply": {BU},
+    "requests.plan_settings": {ADMIN},
+    "requests.agency_requests": {OWNER, COLLEAGUE, OTHER},
+    "requests.respond": {OWNER, COLLEAGUE},  # the request is to their agency, not to OTHER's
+    "requests.use_invitation": EVERYONE,  # a made-up token gets 404, like any bad link
+    "requests.choose_password": EVERYONE,
 }
 # Pages reached only through a secret link: with the made-up one here, 404 is the right answer.
-TOKEN_PAGES = {"password_reset.use_link", "password_reset.choose"}
+TOKEN_PAGES = {"password_reset.use_link", "password_reset.choose", "requests.use_invitation",
+               "requests.choose_password"}
 # Who may POST to each endpoint. Denials are tried for everyone else; allowed posts change
 # state, so the feature tests cover them.
 POST_ALLOWED: dict[str, set[str]] = {
@@ -216,6 +233,18 @@ POST_ALLOWED: dict[str, set[str]] = {
     "builder.remove_binding": {ADMIN},
     "builder.preview_page": {ADMIN},
     "audit_trail.export": {ADMIN, CHAIR},
+    "requests.new_requests": {BU},
+    "requests.chase": {BU},
+    "requests.extend": {BU},
+    "requests.close": {BU},
+    "requests.contacts": {BU},
+    "requests.invite": {BU},
+    "requests.milestone": {BU},
+    "requests.panel_questions": {BU},
+    "requests.panel_reply": {BU},
+    "requests.plan_settings": {ADMIN},
+    "requests.start_summary": {OWNER, COLLEAGUE},
+    "requests.choose_password": EVERYONE,
 }
 DENIED = {401, 403, 404}
 
@@ -262,6 +291,20 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         verbs.set_family_hold(users[BU], case["id"], False, "The police have seen the family")
         document = documents.generate_document(users[BU], case["id"], "family_invitation_letter",
                                                False)  # fmt: skip
+        # An information request to Agency A, a milestone the business unit marks done and a
+        # question from the Panel (written directly: the case itself stays at referral).
+        with store.transaction():
+            info = store.insert("information_requests", {
+                "case_id": case["id"], "reference": case["reference"], "agency_id": agency["id"],
+                "agency_name": agency["name"], "due": "2026-12-31", "message": "Please",
+                "status": "open", "sent_at": "2026-12-01T09:00:00+00:00", "sent_by": "BU",
+                "contacts": [], "returns": [], "history": []})  # fmt: skip
+            question = store.insert("panel_questions", {
+                "case_id": case["id"], "received_on": "2026-12-01", "questions": "Why?",
+                "reply": None})  # fmt: skip
+        rr_plan.save_plan(users[ADMIN], [*rr_plan.DEFAULT_PLAN,
+                                         rr_plan.Milestone("brief", "Briefing", 5, "recorded")],
+                          10)  # fmt: skip
     clients: dict[str, FlaskClient] = {ANON: app.test_client()}
     for role, user in users.items():
         clients[role] = app.test_client()
@@ -282,6 +325,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "document_id": document["id"], "template_id": "delay_notice", "number": 1,
         "path": "child_gender", "group": "agencies_involved", "target": "child_gender",
         "index": 0, "verb": "move", "to": "consideration", "conflict_id": "no-such-conflict",
+        "request_id": info["id"], "how": "withdraw", "milestone_id": "brief",
+        "question_id": question["id"],
     }
     yield {"app": app, "clients": clients, "params": params, "tokens": keys}
     close_store(app)
@@ -391,6 +436,8 @@ def test_post_denials(world: dict[str, Any]) -> None:
         assert store.get("cases", world["params"]["case_id"])["stage"] == "referral"
         assert store.get("submissions", world["params"]["draft_id"]) is not None
         assert not store.get("users", world["params"]["user_id"])["disabled"]
+        info = store.get("information_requests", world["params"]["request_id"])
+        assert info["status"] == "open" and info["contacts"] == []
 
 
 def test_guessed_ids_are_not_found(world: dict[str, Any]) -> None:
