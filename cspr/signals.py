@@ -22,3 +22,9 @@ case_page_panels = _signals.signal("case-page-panels")
 # that person's action (objects with text, endpoint, values, reference, due, status, note,
 # sort_key()), for the home page. Read only.
 waiting_for = _signals.signal("waiting-for")
+# sender: the case; today=the UK date. Each receiver returns more stages for the case's task
+# list (casework.tasks.Section objects, an action plan's say), or None. Read only.
+case_tasks = _signals.signal("case-tasks")
+# sender: today (the UK date), from the reminder run. Each receiver returns the reminders it
+# wants queued (mail.reminders.Wanted), each keyed so that it is queued once. Read only.
+reminders_due = _signals.signal("reminders-due")

@@ -13,6 +13,7 @@ from typing import Any
 from cspr.auth.roles import BUSINESS_UNIT, PARTNER, PARTNERS
 from cspr.casework import casefacts, decisions, moves, signoff, stages, tracks
 from cspr.casework.deadlines import Deadline
+from cspr.signals import case_tasks
 
 CANNOT_START, NOT_STARTED, IN_PROGRESS, COMPLETED = (
     "cannot_start", "not_started", "in_progress", "completed")  # fmt: skip
@@ -20,8 +21,10 @@ STATUS_TEXT = {CANNOT_START: "Cannot start yet", NOT_STARTED: "Not started",
                IN_PROGRESS: "In progress", COMPLETED: "Completed"}  # fmt: skip
 ORDER = list(stages.STAGES)
 # The forms that belong to a case; each is offered by its task, or under "Other forms".
+# The action plan is kept by learning/ (its own pages), which adds its stage through the
+# case_tasks signal.
 CASE_FORMS = ("notification", "rapid_review", "panel_response", "terms_of_reference",
-              "family_contact", "action_plan")  # fmt: skip
+              "family_contact")  # fmt: skip
 
 
 @dataclass
@@ -218,6 +221,9 @@ def sections(ctx: Context) -> list[Section]:
             _fact(ctx, "published", "Report published", "dates.published", commissioned,
                   "publication"),
         ]))  # fmt: skip
+    # Stages other capabilities keep (learning's action plan), after the statutory ones.
+    for _, more in case_tasks.send(case, today=ctx.today):
+        found.extend(more or [])
     return found
 
 

@@ -120,7 +120,24 @@ class Delay:
     told: date
 
 
-Step = Send | MoveTo | View | Notify | SignOff | KeyDate | Reconvene | Delay
+@dataclass(frozen=True)
+class ActionPlan:
+    """Record a local review's recommendations and actions through learning's pages' verbs.
+
+    Each action's agency posts its progress; a finished one gets its evidence, is submitted
+    as complete and accepted by the business unit. Then the learning activity is recorded.
+    """
+
+    title: str
+    published: date
+    recommendations: tuple[str, ...]
+    # (wording, recommendation number, agency, (owner, role), due, status or "complete")
+    actions: tuple[tuple[Any, ...], ...]
+    # (kind, about, when, audience, people reached)
+    activities: tuple[tuple[str, str, date, str, int], ...] = ()
+
+
+Step = Send | MoveTo | View | Notify | SignOff | KeyDate | Reconvene | Delay | ActionPlan
 
 
 @dataclass
@@ -261,6 +278,13 @@ def _published(dates: Dates, letter: str, decided: date) -> tuple[dict[str, date
     return {**d, "published": published}, steps
 
 
+def _action_plan(letter: str, published: date, today: date, finished: bool) -> ActionPlan:
+    """Plan a published review's action plan and the learning it shared."""
+    shared = tuple(a for a in answers.learning_activities(published) if a[2] <= today)
+    return ActionPlan(f"Child {letter}", published, answers.RECOMMENDATIONS,
+                      tuple(answers.actions(published, today, finished)), shared)
+
+
 def build_plans(today: date, closed: frozenset[date] = frozenset()) -> tuple[
         list[CasePlan], list[Send]]:  # fmt: skip
     """Plan every demo case from today, with at least one at each stage, and the chair's audit.
@@ -345,18 +369,16 @@ def build_plans(today: date, closed: frozenset[date] = frozenset()) -> tuple[
     steps.insert(-3, _contact("J", dates.after(d["published"], -5), "report", "meeting_held"))
     plan("J", "health", "published", d, *steps)
 
-    # K: published months ago; the action plan is under way, one action late.
+    # K: published months ago; the action plan is under way: one action accepted as complete
+    # with its evidence, one late.
     d, steps = _published(dates, "K", dates.months(-10))
-    actions = answers.actions(d["published"], today, finished=False)
     plan("K", "school", "action_plan", d, *steps, MoveTo("action_plan"),
-         Send("bu", "action_plan", answers.action_plan(stories["K"], dates.back(5), actions)))
+         _action_plan("K", d["published"], today, finished=False))
 
-    # L: every action complete, so the case is closed.
+    # L: every action accepted as complete with its evidence, so the case is closed.
     d, steps = _published(dates, "L", dates.months(-20))
-    actions = answers.actions(d["published"], today, finished=True)
     plan("L", "la", "closed", d, *steps, MoveTo("action_plan"),
-         Send("la", "action_plan", answers.action_plan(stories["L"], dates.back(10), actions)),
-         MoveTo("closed"))
+         _action_plan("L", d["published"], today, finished=True), MoveTo("closed"))
 
     # M: not notifiable: the partners agree abuse or neglect is not suspected.
     d = dates.case(dates.back(10))

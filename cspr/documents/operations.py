@@ -26,6 +26,7 @@ from cspr.documents.render import render_docx
 from cspr.documents.sandbox import TemplateRefused
 from cspr.documents.scan import scan_template
 from cspr.documents.xmlparse import safe_parser
+from cspr.documents.year_context import YEAR_TEMPLATES
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine.attachments import safe_filename
@@ -130,6 +131,8 @@ def render_for_case(
     user: dict[str, Any], case: dict[str, Any], template_id: str, anonymised: bool
 ) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
     """Fill a template for a case; return the document, the template and the version used."""
+    if template_id in YEAR_TEMPLATES:
+        raise NotFound(template_id)  # made from the yearly figures, for no one case
     template, version = library.active(template_id)
     forms = sent_forms(case["id"])
     register = pseudonyms.entries_for(case, _referral(case, forms))
@@ -276,6 +279,7 @@ def case_panel(user: dict[str, Any] | None, case: dict[str, Any]) -> dict[str, A
             {"id": t["id"], "title": t["title"]}
             for t in library.list_templates()
             if library.is_live(t)  # a new template is offered once a version is made live
+            and t["id"] not in YEAR_TEMPLATES
         ],
         "documents": history(user, case["id"]),
         "pdf": pdf.available(),

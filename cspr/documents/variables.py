@@ -9,6 +9,7 @@ from typing import Any
 from cspr.casework.catalog import FACTS
 from cspr.documents.context import KEY_DATES
 from cspr.documents.sandbox import SAFE_METHODS
+from cspr.documents.year_context import YEAR_VARIABLES
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.fieldtypes import field_type
 
@@ -101,6 +102,7 @@ STATIC: list[tuple[str, str]] = [
     ("people.[].pseudonym", _ITEM + "the pseudonym"),
     ("people.[].kind", _ITEM + "child, family, professional or other"),
     ("people.[].kind_text", _ITEM + "who they are, in words"),
+    *YEAR_VARIABLES,  # read by yearly report templates (year_context.py)
 ]
 
 
