@@ -170,11 +170,10 @@ def figure_rows(figures: YearFigures) -> list[tuple[str, str, int]]:
     local, notes, reviews = figures.local, figures.notifications, figures.rapid_reviews
     done = sum(a.completed for a in figures.actions)
     rows = [("Reviews", text, figures.counts[key]) for key, text in FIGURES]
+    # Notifications made and rapid reviews completed are counted under Reviews above.
     rows += [
-        ("Timeliness", "Notifications made to the National Panel", notes.done),
         ("Timeliness", "Notifications made within 5 working days", notes.on_time),
         ("Timeliness", "Notifications made later than 5 working days", notes.late),
-        ("Timeliness", "Rapid reviews completed", reviews.done),
         ("Timeliness", "Rapid reviews completed within 15 working days", reviews.on_time),
         ("Timeliness", "Rapid reviews completed later than 15 working days", reviews.late),
     ]
@@ -182,8 +181,6 @@ def figure_rows(figures: YearFigures) -> list[tuple[str, str, int]]:
     rows += [("Decisions", f"The Panel {text}", figures.panel.get(key, 0))
              for key, text in PANEL_RESPONSES]
     rows += [
-        ("Local reviews", "Local reviews commissioned", local.commissioned),
-        ("Local reviews", "Local reviews published", local.published),
         ("Local reviews", "Published within six months of the decision to commission",
          local.within_six_months),
         ("Local reviews", "Published by the date in force, approved delays included",

@@ -93,7 +93,8 @@ def new_review() -> ResponseReturnValue:
         except NotFound:
             abort(404)
         name = casefacts.get(case, "review.name") or ""
-        answers.values.update(kind="local", case_reference=case["reference"], title=name)
+        kind = "national" if case["stage"] == "national_review" else "local"
+        answers.values.update(kind=kind, case_reference=case["reference"], title=name)
     if request.method == "POST":
         dated = answers.when("dated", "date of the report", required=False)
         review = "dated" not in answers.errors and attempt(
