@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -9,8 +11,31 @@ from werkzeug.datastructures import FileStorage
 
 from cspr.auth import agencies
 from cspr.demo import answers
-from cspr.demo.plans import ActionPlan
 from cspr.learning import operations as learning
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    """Record a local review's recommendations and actions through learning's verbs.
+
+    Each action's agency posts its progress; a finished one gets its evidence, is submitted
+    as complete and accepted by the business unit. Then the learning activity is recorded.
+    """
+
+    title: str
+    published: date
+    recommendations: tuple[str, ...]
+    # (wording, recommendation number, agency, (owner, role), due, status or "complete")
+    actions: tuple[tuple[Any, ...], ...]
+    # (kind, about, when, audience, people reached)
+    activities: tuple[tuple[str, str, date, str, int], ...] = ()
+
+
+def action_plan(letter: str, published: date, today: date, finished: bool) -> ActionPlan:
+    """Plan a published review's action plan and the learning it shared."""
+    shared = tuple(a for a in answers.learning_activities(published) if a[2] <= today)
+    return ActionPlan(f"Child {letter}", published, answers.RECOMMENDATIONS,
+                      tuple(answers.actions(published, today, finished)), shared)
 
 
 def agency_id(name: str) -> str:

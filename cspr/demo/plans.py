@@ -12,6 +12,7 @@ from typing import Any
 from cspr.auth.roles import ADMIN, AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER
 from cspr.casework import clock
 from cspr.demo import answers
+from cspr.demo.learning import ActionPlan, action_plan
 
 
 @dataclass(frozen=True)
@@ -118,23 +119,6 @@ class Delay:
     approved_by: str
     new_date: date
     told: date
-
-
-@dataclass(frozen=True)
-class ActionPlan:
-    """Record a local review's recommendations and actions through learning's pages' verbs.
-
-    Each action's agency posts its progress; a finished one gets its evidence, is submitted
-    as complete and accepted by the business unit. Then the learning activity is recorded.
-    """
-
-    title: str
-    published: date
-    recommendations: tuple[str, ...]
-    # (wording, recommendation number, agency, (owner, role), due, status or "complete")
-    actions: tuple[tuple[Any, ...], ...]
-    # (kind, about, when, audience, people reached)
-    activities: tuple[tuple[str, str, date, str, int], ...] = ()
 
 
 Step = Send | MoveTo | View | Notify | SignOff | KeyDate | Reconvene | Delay | ActionPlan
@@ -278,13 +262,6 @@ def _published(dates: Dates, letter: str, decided: date) -> tuple[dict[str, date
     return {**d, "published": published}, steps
 
 
-def _action_plan(letter: str, published: date, today: date, finished: bool) -> ActionPlan:
-    """Plan a published review's action plan and the learning it shared."""
-    shared = tuple(a for a in answers.learning_activities(published) if a[2] <= today)
-    return ActionPlan(f"Child {letter}", published, answers.RECOMMENDATIONS,
-                      tuple(answers.actions(published, today, finished)), shared)
-
-
 def build_plans(today: date, closed: frozenset[date] = frozenset()) -> tuple[
         list[CasePlan], list[Send]]:  # fmt: skip
     """Plan every demo case from today, with at least one at each stage, and the chair's audit.
@@ -373,12 +350,12 @@ def build_plans(today: date, closed: frozenset[date] = frozenset()) -> tuple[
     # with its evidence, one late.
     d, steps = _published(dates, "K", dates.months(-10))
     plan("K", "school", "action_plan", d, *steps, MoveTo("action_plan"),
-         _action_plan("K", d["published"], today, finished=False))
+         action_plan("K", d["published"], today, finished=False))
 
     # L: every action accepted as complete with its evidence, so the case is closed.
     d, steps = _published(dates, "L", dates.months(-20))
     plan("L", "la", "closed", d, *steps, MoveTo("action_plan"),
-         _action_plan("L", d["published"], today, finished=True), MoveTo("closed"))
+         action_plan("L", d["published"], today, finished=True), MoveTo("closed"))
 
     # M: not notifiable: the partners agree abuse or neglect is not suspected.
     d = dates.case(dates.back(10))
