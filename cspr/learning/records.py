@@ -95,10 +95,12 @@ def get_action(user: dict[str, Any], action_id: str, action: str = "view") -> di
 
 
 def reviews(user: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return every review, newest first, to those who oversee them."""
+    """Return every review, newest first, to those who oversee them (the view audited)."""
     if not sees_all(user):
         return []
-    return get_store().find(REVIEWS, order_by="created_at", reverse=True)
+    found = get_store().find(REVIEWS, order_by="created_at", reverse=True)
+    audit.record("view", "review_list", None, {"count": len(found)}, user=user)
+    return found
 
 
 def all_reviews() -> list[dict[str, Any]]:

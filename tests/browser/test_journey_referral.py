@@ -110,6 +110,7 @@ def _referral_journey(page: Page, server: LiveServer, suffix: str) -> None:
     ).check()
     _continue(page)
     page.get_by_role("group", name=re.compile("family know")).get_by_label("Yes").check()
+    page.get_by_role("group", name=re.compile("family is not contacted")).get_by_label("No").check()
     _continue(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending")

@@ -86,4 +86,10 @@ def test_an_agency_updates_its_own_action_and_every_step_is_audited(world: World
     actions = {(e["action"], e["user"]) for e in entries}
     assert ("view", "nurse@testshire.example.org") in actions
     assert ("update", "nurse@testshire.example.org") in actions
+    world.client("chair").get("/reviews")
+    with world.app.app_context():
+        lists = get_store().audit.entries(action="view", object_type="review_list", limit=None)
+        listed = get_store().audit.entries(action="view", object_type="action_list", limit=None)
+    assert [e["user"] for e in lists] == ["chair@testshire.example.org"]
+    assert listed == []  # nobody opened the list of actions in this test
     assert {e["action"] for e in uploads} == {"upload", "download"}
