@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from cspr import admin, api, audit_trail, auth, builder, documents, exports, mail, main
+    from cspr import admin, api, audit_trail, auth, builder, documents, exports, learning, mail, main
     from cspr import requests as information_requests
     from cspr.casework import clock_routes
     from cspr.casework import routes as case_routes
@@ -66,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     case_routes.init_app(app)
     documents.init_app(app)
     exports.init_app(app)
+    learning.init_app(app)
     mail.init_app(app)
     information_requests.init_app(app)
     main.init_app(app)

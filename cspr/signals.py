@@ -25,9 +25,15 @@ waiting_for = _signals.signal("waiting-for")
 # sender: the case task list's Context (casework.tasks); section=the stage key of one section.
 # Each receiver returns more tasks for that section (casework.tasks.Task), or nothing. Read only.
 case_tasks = _signals.signal("case-tasks")
+# sender: the case; today=the UK date. Each receiver returns more stages for the case's task
+# list, after the statutory ones (casework.tasks.Section objects, an action plan's say), or None.
+case_stages = _signals.signal("case-stages")
 # sender: a case; today=the UK date. Each receiver returns the partnership's own targets for the
 # case (casework.deadlines.Deadline, statutory=False), for the deadlines page. Read only.
 case_targets = _signals.signal("case-targets")
+# sender: today (the UK date), from the reminder run. Each receiver returns the reminders it
+# wants queued (mail.reminders.Wanted), each keyed so that it is queued once. Read only.
+reminders_wanted = _signals.signal("reminders-wanted")
 # sender: the UK date of a reminder run; days_before=working days ahead a first reminder goes,
 # closed=the partnership's closure days. Each receiver queues its own keyed reminders (never
 # twice for one key) and returns [(key, new message ids)] for what it queued now.

@@ -41,7 +41,7 @@ def test_each_role_sees_its_own_links_and_the_current_page(app: Flask) -> None:
         assert links(admin_page) == [
             "Home", "Users", "Agencies", "Form builder", "Templates", "Email", "Settings",
             "Audit trail"]
-        assert links(staff_page) == ["Home", "Forms", "Requests", "Cases",
+        assert links(staff_page) == ["Home", "Forms", "Requests", "Cases", "Actions",
                                      "Deadline calculator", "Exports"]
         assert 'href="/account/password">Your password</a>' in staff_page  # in the header
         current = re.findall(r'aria-current="true">\s*<strong[^>]*>([^<]+)<', nav(staff_page))

@@ -24,14 +24,13 @@ TODAY = date(2026, 11, 22)
 # Each shipped form's version: raised whenever a shipped definition changes, so that a store
 # that already holds the earlier version publishes the new one.
 VERSIONS = {"referral": 2, "notification": 2, "rapid_review": 2, "panel_response": 2,
-            "terms_of_reference": 2, "action_plan": 2}  # fmt: skip
+            "terms_of_reference": 2}  # fmt: skip
 SHIPPED = {
     "referral": ["agency_user", "business_unit", "partner", "chair"],
     "notification": ["business_unit", "partner"],
     "rapid_review": ["business_unit", "partner"],
     "panel_response": ["business_unit"],
     "terms_of_reference": ["business_unit"],
-    "action_plan": ["business_unit", "partner"],
     "family_contact": ["business_unit"],
     "rapid_review_audit": ["chair"],
     "agency_summary": ["agency_user"],
@@ -230,25 +229,6 @@ TERMS: dict[str, Any] = {
     "publication_plan": "full_report",
 }
 
-ACTION_PLAN: dict[str, Any] = {
-    "review_name": "Child A",
-    "plan_updated_date": "2026-11-22",
-    "recommendations": [
-        {"recommendation_text": "Health agencies should escalate missed appointments."},
-        {"recommendation_text": "Interpreters should be offered at every visit."},
-    ],
-    "actions": [
-        {"action_text": "Update the was-not-brought policy", "recommendation_number": 1,
-         "owning_agency": "Northshire ICB", "action_lead": "Designated nurse",
-         "due_date": "2027-03-31", "rag_status": "amber",
-         "progress_update": "Draft written; waiting for consultation."},
-        {"action_text": "Brief health visitors on interpreters", "recommendation_number": 2,
-         "owning_agency": "Community health trust", "due_date": "2026-11-01",
-         "rag_status": "complete", "completed_date": "2026-10-28",
-         "evidence_of_impact": "Audit: interpreters offered in 18 of 20 visits."},
-    ],
-}
-
 FAMILY_CONTACT: dict[str, Any] = {
     "contact_date": "2026-11-21",
     "contact_type": "meeting_held",
@@ -304,7 +284,6 @@ COMPLETE: dict[str, dict[str, Any]] = {
     "rapid_review": RAPID_REVIEW,
     "panel_response": PANEL_RESPONSE,
     "terms_of_reference": TERMS,
-    "action_plan": ACTION_PLAN,
     "family_contact": FAMILY_CONTACT,
     "rapid_review_audit": AUDIT,
     "agency_summary": AGENCY_SUMMARY,
@@ -323,7 +302,6 @@ INCOMPLETE: dict[str, dict[str, Any]] = {
     "terms_of_reference": {"method": "other", "panel_informed": True,
                            "parallel_processes": ["inquest"], "longer_than_six_months": True,
                            "publication_plan": "improvements_only", "lines_of_enquiry": []},
-    "action_plan": {"actions": [{"rag_status": "complete"}, {"rag_status": "red"}]},
     "family_contact": {"contact_type": "other", "contact_purpose": "other",
                        "contacted_relationship": ["other"]},
     "rapid_review_audit": {"reviews_count": -1, "audit_recommendations": [{}]},
@@ -502,14 +480,9 @@ def test_rapid_review_decision_options(shipped: dict[str, FormDefinition]) -> No
     assert "other_learning_route" not in clean and "national_importance_reason" not in clean
 
 
-def test_action_status_drives_follow_up_questions(shipped: dict[str, FormDefinition]) -> None:
-    _, errors = validate_submission(shipped["action_plan"], INCOMPLETE["action_plan"], TODAY)
-    assert errors["actions.0.completed_date"] == "Enter the date the action was completed"
-    assert errors["actions.0.evidence_of_impact"] == "Enter evidence of the action's impact"
-    assert errors["actions.1.progress_update"] == "Enter a progress update"
-    assert "actions.1.evidence_of_impact" not in errors
-    rag = shipped["action_plan"].field("actions.rag_status")
-    assert [o["value"] for o in rag["options"]] == ["red", "amber", "green", "complete"]
+def test_the_action_plan_is_no_longer_a_form(shipped: dict[str, FormDefinition]) -> None:
+    # Action plans are kept by learning/ (agency-owned actions with evidence), not a form.
+    assert "action_plan" not in shipped and not (FORMS / "action_plan.json").exists()
 
 
 def test_referral_asks_for_age_only_without_date_of_birth(

@@ -22,7 +22,7 @@ from cspr.casework import (
     tracks,
 )
 from cspr.casework.deadlines import Deadline
-from cspr.signals import case_tasks
+from cspr.signals import case_stages, case_tasks
 
 CANNOT_START, NOT_STARTED, IN_PROGRESS, COMPLETED = (
     "cannot_start", "not_started", "in_progress", "completed")  # fmt: skip
@@ -30,8 +30,10 @@ STATUS_TEXT = {CANNOT_START: "Cannot start yet", NOT_STARTED: "Not started",
                IN_PROGRESS: "In progress", COMPLETED: "Completed"}  # fmt: skip
 ORDER = list(stages.STAGES)
 # The forms that belong to a case; each is offered by its task, or under "Other forms".
+# The action plan is kept by learning/ (its own pages), which adds its stage through the
+# case_tasks signal.
 CASE_FORMS = ("notification", "rapid_review", "panel_response", "terms_of_reference",
-              "family_contact", "action_plan")  # fmt: skip
+              "family_contact")  # fmt: skip
 
 
 @dataclass
@@ -228,6 +230,9 @@ def _sections(ctx: Context) -> list[Section]:
         ctx.fact("panel.national_review") == "local")  # fmt: skip
     if local:
         found += review_sections(ctx, decided)
+    # Stages other capabilities keep (learning's action plan), after the statutory ones.
+    for _, more in case_stages.send(case, today=ctx.today):
+        found.extend(more or [])
     return found
 
 

@@ -328,49 +328,6 @@ def terms_of_reference(
     return answers
 
 
-def action_plan(story: Story, updated: date, actions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Turn the review's recommendations into actions with owners and status."""
-    return {
-        "review_name": f"Child {story.letter}",
-        "plan_updated_date": updated.isoformat(),
-        "recommendations": [
-            {
-                "recommendation_text": "Agencies should share concerns about missed contact "
-                "with the child's lead professional within one working day."
-            },
-            {
-                "recommendation_text": "Practitioners should record what the child's day is "
-                "like, in the child's own words where possible."
-            },
-        ],
-        "actions": actions,
-    }
-
-
-def action(
-    text: str, number: int, owner: str, due: date, status: str, done: date | None = None
-) -> dict[str, Any]:
-    """Return one action in an action plan, with the follow-up its status needs."""
-    item: dict[str, Any] = {
-        "action_text": text,
-        "recommendation_number": number,
-        "owning_agency": owner,
-        "action_lead": "Named safeguarding lead",
-        "due_date": due.isoformat(),
-        "rag_status": status,
-    }
-    if status == "complete":
-        item["completed_date"] = (done or due).isoformat()
-        item["evidence_of_impact"] = "A dip-sample audit found the new practice in most records."
-    else:
-        item["progress_update"] = {
-            "red": "Behind plan: the lead changed jobs and the work is being handed over.",
-            "amber": "Draft written; staff consultation under way.",
-            "green": "On track; training dates are booked.",
-        }[status]
-    return item
-
-
 def family_contact(when: date, purpose: str, kind: str, notes: str) -> dict[str, Any]:
     """Record a contact with the child's family."""
     return {
@@ -459,29 +416,60 @@ CONTACT_NOTES = {
     "H": "The mother and grandmother met the lead reviewer, with an interpreter.",
     "J": "The family read the final report with the lead reviewer before it was published.",
 }
-ACTIONS = (
-    ("Publish a one-page guide on sharing missed contact", 1, "Business unit"),
-    ("Train health staff on escalating missed appointments", 1, HEALTH_AGENCY),
-    ("Add the child's day to assessment templates", 2, "Children's social care"),
-    ("Audit records for the child's voice", 2, "NHS Exampleshire ICB"),
+RECOMMENDATIONS = (
+    "Agencies should share concerns about missed contact with the child's lead professional "
+    "within one working day.",
+    "Practitioners should record what the child's day is like, in the child's own words where "
+    "possible.",
 )
+CHILDRENS_SERVICES = "Exampleshire County Council Children's Services"
+ICB_AGENCY = "NHS Exampleshire Integrated Care Board"
+# (what will be done, recommendation number, owning agency, owner's name and role)
+ACTIONS = (
+    ("Publish a one-page guide for school staff on sharing missed contact", 1, SCHOOL_AGENCY,
+     ("Sid Example", "Designated safeguarding lead")),
+    ("Train health staff on escalating missed appointments", 1, HEALTH_AGENCY,
+     ("Hattie Example", "Named nurse for safeguarding children")),
+    ("Add the child's day to assessment templates", 2, CHILDRENS_SERVICES,
+     ("Robin Sample", "Head of quality assurance")),
+    ("Audit health records for the child's voice", 2, ICB_AGENCY,
+     ("Ivy Example", "Director of nursing and quality")),
+)  # fmt: skip
+PROGRESS = {
+    "red": "Behind plan: the lead changed jobs and the work is being handed over.",
+    "amber": "Draft written; staff consultation under way.",
+    "green": "On track; training dates are booked.",
+}
+EVIDENCE_NAME = "dip-sample-audit-summary.txt"
+EVIDENCE = (
+    "Dip-sample audit summary (fictional demo file)\n\n"
+    "Twenty records were checked three months after the change. Seventeen showed the new "
+    "practice. No child or family is named in this file.\n"
+)
+COMPLETED = "The change is in place and a dip-sample audit found it in most records."
 
 
-def actions(published: date, today: date, finished: bool) -> list[dict[str, Any]]:
-    """Return a review's actions: all complete, or under way with one running late."""
+def actions(published: date, today: date, finished: bool) -> list[tuple[Any, ...]]:
+    """Return a review's actions as (wording, recommendation, agency, owner, due, status):
+    all finished, or under way with one finished and one running late."""
     if finished:
-        return [
-            action(text, number, owner, published + timedelta(days=60 * n),
-                   "complete", published + timedelta(days=50 * n))
-            for n, (text, number, owner) in enumerate(ACTIONS, start=1)
-        ]  # fmt: skip
+        return [(text, number, agency, owner, published + timedelta(days=60 * n), "complete")
+                for n, (text, number, agency, owner) in enumerate(ACTIONS, start=1)]  # fmt: skip
     days = timedelta(days=1)
     plan = [("complete", published + 30 * days), ("amber", today + 28 * days),
             ("green", today + 84 * days), ("red", today - 14 * days)]  # fmt: skip
+    return [(text, number, agency, owner, due, status)
+            for (text, number, agency, owner), (status, due) in zip(ACTIONS, plan, strict=True)]
+
+
+def learning_activities(published: date) -> list[tuple[str, str, date, str, int]]:
+    """Return how a review's learning was shared: (kind, about, when, audience, reached)."""
     return [
-        action(text, number, owner, due, status, published + 25 * days)
-        for (text, number, owner), (status, due) in zip(ACTIONS, plan, strict=True)
-    ]
+        ("seven_minute_briefing", "Seven-minute briefing on sharing missed contact",
+         published + timedelta(days=14), "Health visitors, school nurses and GPs", 85),
+        ("training", "Multi-agency training update on the child's lived experience",
+         published + timedelta(days=45), "Social workers and early help practitioners", 40),
+    ]  # fmt: skip
 
 
 # The children. Initials follow the case letters ("Child A" to "Child O") and the family names

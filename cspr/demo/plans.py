@@ -12,6 +12,7 @@ from typing import Any
 from cspr.auth.roles import ADMIN, AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER
 from cspr.casework import clock
 from cspr.demo import answers
+from cspr.demo.learning import ActionPlan, action_plan
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Publish:
 
 
 Step = (Send | MoveTo | View | Notify | SignOff | KeyDate | Reconvene | Delay | Progress | Hold
-        | Publish)
+        | Publish | ActionPlan)
 
 
 @dataclass
@@ -389,18 +390,16 @@ def build_plans(today: date, closed: frozenset[date] = frozenset()) -> tuple[
                     Hold(answers.HOLD_LIFTED)]
     plan("J", "health", "published", d, *steps)
 
-    # K: published months ago; the action plan is under way, one action late.
+    # K: published months ago; the action plan is under way: one action accepted as complete
+    # with its evidence, one late.
     d, steps = _published(dates, "K", dates.months(-10))
-    actions = answers.actions(d["published"], today, finished=False)
     plan("K", "school", "action_plan", d, *steps, MoveTo("action_plan"),
-         Send("bu", "action_plan", answers.action_plan(stories["K"], dates.back(5), actions)))
+         action_plan("K", d["published"], today, finished=False))
 
-    # L: every action complete, so the case is closed.
+    # L: every action accepted as complete with its evidence, so the case is closed.
     d, steps = _published(dates, "L", dates.months(-20))
-    actions = answers.actions(d["published"], today, finished=True)
     plan("L", "la", "closed", d, *steps, MoveTo("action_plan"),
-         Send("la", "action_plan", answers.action_plan(stories["L"], dates.back(10), actions)),
-         MoveTo("closed"))
+         action_plan("L", d["published"], today, finished=True), MoveTo("closed"))
 
     # M: not notifiable: the partners agree abuse or neglect is not suspected.
     d = dates.case(dates.back(10))

@@ -27,9 +27,11 @@ from cspr.casework import cases, decisions, localreview, publication, signoff, s
 from cspr.casework import operations as verbs
 from cspr.casework.calendar_settings import closures
 from cspr.demo import answers
+from cspr.demo.learning import run_action_plan
 from cspr.demo.plans import (
     DEMO_DOMAIN,
     USERS,
+    ActionPlan,
     CasePlan,
     Delay,
     DemoUser,
@@ -179,6 +181,8 @@ def _run_case(people: dict[str, dict[str, Any]], plan: CasePlan) -> dict[str, An
             case Delay():
                 verbs.record_delay(bu, case_id, step.reason, step.approved_by, step.new_date,
                                    step.told, step.told)  # fmt: skip
+            case ActionPlan():
+                run_action_plan(people, get_store().get(cases.CASES, case_id) or {}, step)
     final = get_store().get(cases.CASES, case_id)
     if final is None or final["stage"] != plan.stage:
         raise Refused(f"the case ended at {final and final['stage']}, not at {plan.stage}")

@@ -27,6 +27,7 @@ from cspr.documents.render import render_docx
 from cspr.documents.sandbox import TemplateRefused
 from cspr.documents.scan import scan_template
 from cspr.documents.xmlparse import safe_parser
+from cspr.documents.year_context import YEAR_TEMPLATES
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
@@ -132,6 +133,8 @@ def render_for_case(
     user: dict[str, Any], case: dict[str, Any], template_id: str, anonymised: bool
 ) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
     """Fill a template for a case; return the document, the template and the version used."""
+    if template_id in YEAR_TEMPLATES:
+        raise NotFound(template_id)  # made from the yearly figures, for no one case
     template, version = library.active(template_id)
     forms = sent_forms(case["id"])
     to_family, needs = library.rules(version)
@@ -285,7 +288,9 @@ def case_panel(user: dict[str, Any] | None, case: dict[str, Any]) -> dict[str, A
     """Return what the case page's documents section shows to this user."""
     if user is None or user["role"] not in CAN_GENERATE:
         return {"shown": False}
-    live = [t for t in library.list_templates() if library.is_live(t)]  # not new, unused ones
+    # A new template is offered once a version is made live; yearly ones are not about a case.
+    live = [t for t in library.list_templates()
+            if library.is_live(t) and t["id"] not in YEAR_TEMPLATES]  # fmt: skip
     in_use = [library.active(t["id"]) for t in live]
     templates = [{"id": t["id"], "title": t["title"], "to_family": library.rules(v)[0]}
                  for t, v in in_use]  # fmt: skip

@@ -17,12 +17,13 @@ from cspr.demo import answers
 from cspr.demo import plans as demo
 from cspr.documents.context import Settings, build_context, current_review, partnership_values
 from cspr.documents.pseudonyms import Redactor, seed_entries
+from cspr.documents.year_context import sample_year
 from cspr.formengine import registry
 from cspr.formengine.definitions import FormDefinition
 from cspr.timeutil import uk_today
 
 STORY = "I"  # a local review delayed by a criminal trial: almost every value has something
-EXTRA_FORMS = {"family_contact": "H", "action_plan": "K"}
+EXTRA_FORMS = {"family_contact": "H"}
 AUTHOR = {"name": "Bea Example", "role": BUSINESS_UNIT}
 PARTNER_KEYS = {"la": "local_authority", "police": "police", "icb": "icb"}
 
@@ -156,7 +157,7 @@ def sample_context(
     today = uk_today()
     case, sent_forms = sample_case(today)
     referral = sent_forms[0][0] if sent_forms else None
-    return build_context(
+    context, redactor = build_context(
         case,
         sent_forms,
         settings,
@@ -166,3 +167,5 @@ def sample_context(
         anonymised=anonymised,
         today=today,
     )
+    # Invented yearly figures too, for yearly report templates (year_context.py).
+    return {**context, "year": sample_year(today)}, redactor

@@ -9,6 +9,7 @@ from typing import Any
 from cspr.casework.catalog import FACTS, Fact
 from cspr.documents.case_values import fact_path, read_as_fact, worded
 from cspr.documents.sandbox import SAFE_METHODS
+from cspr.documents.year_context import YEAR_VARIABLES
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.fieldtypes import field_type
 from cspr.requests.documents import VARIABLES as REQUEST_VARIABLES
@@ -151,6 +152,7 @@ PEOPLE: list[tuple[str, str]] = [
     ("people.[].kind", _ITEM + "child, family, professional or other"),
     ("people.[].kind_text", _ITEM + "who they are, in words"),
     *REQUEST_VARIABLES,  # the agency summaries, from the information requests
+    *YEAR_VARIABLES,  # read by yearly report templates (year_context.py)
 ]
 # Every case fact not about a child or a date, under its own name.
 FACT_ROWS: list[tuple[str, str]] = [

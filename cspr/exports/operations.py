@@ -12,15 +12,17 @@ from cspr import audit
 from cspr.auth.roles import AGENCY_USER, BUSINESS_UNIT, CHAIR, PARTNER
 from cspr.casework import cases
 from cspr.exceptions import Forbidden, Refused
-from cspr.exports import auditbook, formexport, reports, yearly
+from cspr.exports import auditbook, formexport, reports, yearly, yearly_book
 from cspr.exports.columns import exportable_forms
 from cspr.exports.jobs import Export, Progress, results_dir
+from cspr.learning import records
 from cspr.timeutil import uk_today
 
 FORM_EXPORTERS = {BUSINESS_UNIT, PARTNER, CHAIR, AGENCY_USER}
 CASE_EXPORTERS = {BUSINESS_UNIT, PARTNER, CHAIR}
 AUDIT_EXPORTERS = {BUSINESS_UNIT, CHAIR}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
@@ -112,10 +114,9 @@ def export_register(user: dict[str, Any]) -> Export:
 
 
 def export_tracker(user: dict[str, Any]) -> Export:
-    """Export the actions of each case's latest action plan, with RAG status and due dates."""
+    """Export every action from the reviews' action plans, with status, owner and due date."""
     _require(may_export_cases(user), "action plan tracker")
-    refs = {c["id"]: c["reference"] for c in cases.list_cases(user)}
-    rows = reports.tracker_rows(reports.latest_plans(refs), refs, uk_today())
+    rows = reports.tracker_rows(records.visible_actions(user), uk_today())
     _record(user, "action_plan_tracker", None, {"format": "xlsx", "rows": len(rows)})
 
     def write(out: IO[bytes], progress: Progress) -> int:
@@ -157,10 +158,28 @@ def export_yearly(user: dict[str, Any], first_year: int) -> Export:
     _record(user, "yearly_figures", str(first_year), {"format": "xlsx", "rows": rows})
 
     def write(out: IO[bytes], progress: Progress) -> int:
-        return yearly.write_yearly(figures, out)
+        return yearly_book.write_yearly(figures, out)
 
     name = f"yearly-figures-{first_year}-{first_year + 1}.xlsx"
     return Export("yearly_figures", f"Yearly figures {figures.label}", name, XLSX, rows,
+                  write=write)  # fmt: skip
+
+
+def export_yearly_section(user: dict[str, Any], first_year: int) -> Export:
+    """Make the yearly report's Word section from the same figures as the page and workbook."""
+    from cspr.documents.year_context import make_section
+
+    _require(may_export_cases(user), "yearly report section")
+    figures = yearly.figures_for(user, first_year, uk_today())
+    data, title = make_section(figures, yearly.figure_rows(figures), user, uk_today())
+    _record(user, "yearly_report_section", str(first_year), {"format": "docx"})
+
+    def write(out: IO[bytes], progress: Progress) -> int:
+        out.write(data)
+        return 1
+
+    name = f"yearly-report-section-{first_year}-{first_year + 1}.docx"
+    return Export("yearly_report_section", f"{title}, {figures.label}", name, DOCX, 1,
                   write=write)  # fmt: skip
 
 

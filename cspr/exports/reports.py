@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
+from cspr.auth.agencies import agency_names
 from cspr.casework import casefacts, deadlines, stages
 from cspr.casework.catalog import FACTS, choice_label
 from cspr.exports.columns import iso_date, uk_time
 from cspr.exports.xlsx_stream import clean_text
-from cspr.formengine.operations import SUBMISSIONS
-from cspr.storage import get_store
+from cspr.learning import records
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -169,51 +169,33 @@ def write_register(case_list: list[dict[str, Any]], today: date, out: IO[bytes])
 # --- The action plan tracker ----------------------------------------------------------------
 
 TRACKER = [
-    Heading("Case", 17), Heading("Review", 20), Heading("Plan updated", 14, DATE_FORMAT),
-    Heading("Action", 8), Heading("Recommendation", 15), Heading("What will be done", 50),
-    Heading("Owning agency", 28), Heading("Action lead", 24), Heading("Due", 14, DATE_FORMAT),
-    Heading("Status", 12), Heading("Completed", 14, DATE_FORMAT), Heading("Overdue", 10),
-    Heading("Progress update", 50), Heading("Evidence of impact", 50),
+    Heading("Action", 15), Heading("Case", 17), Heading("Review", 24),
+    Heading("Kind of review", 24), Heading("Recommendation", 10),
+    Heading("What will be done", 50), Heading("Owning agency", 28),
+    Heading("Owner", 22), Heading("Owner's role", 24), Heading("Due", 14, DATE_FORMAT),
+    Heading("Status", 12), Heading("Where it is", 24), Heading("Completed", 14, DATE_FORMAT),
+    Heading("Overdue", 10), Heading("Latest progress update", 50), Heading("Evidence files", 10),
 ]  # fmt: skip
-DUE_COLUMN, STATUS_COLUMN = "I", "J"
+DUE_COLUMN, STATUS_COLUMN = "J", "K"
 
 
-def latest_plans(case_refs: dict[str, str]) -> list[dict[str, Any]]:
-    """Return the newest sent action plan of each case the user may see (plans are updates)."""
-    newest: dict[str, dict[str, Any]] = {}
-    plans = get_store().find(
-        SUBMISSIONS,
-        where={"form_id": "action_plan", "status": "submitted"},
-        predicate=lambda s: s.get("case_id") in case_refs,
-    )
-    for plan in plans:
-        answers = plan.get("answers") or {}
-        key = (answers.get("plan_updated_date") or "", plan.get("submitted_at") or "")
-        current = newest.get(plan["case_id"])
-        if current is None or key > current["_key"]:
-            newest[plan["case_id"]] = {**plan, "_key": key}
-    return sorted(newest.values(), key=lambda p: case_refs[p["case_id"]])
-
-
-def tracker_rows(
-    plans: list[dict[str, Any]], case_refs: dict[str, str], today: date
-) -> list[list[Any]]:
-    """Return one row per action, with its RAG status and whether it is overdue."""
+def tracker_rows(actions: list[dict[str, Any]], today: date) -> list[list[Any]]:
+    """Return one row per action (from learning's records), with its status and lateness."""
+    reviews = {r["id"]: r for r in records.all_reviews()}
+    agencies = agency_names()
     rows = []
-    for plan in plans:
-        answers = plan.get("answers") or {}
-        for number, action in enumerate(answers.get("actions") or [], start=1):
-            due = iso_date(action.get("due_date"))
-            status = RAG.get(action.get("rag_status") or "", "")
-            overdue = bool(due and due < today and status != "Complete")
-            rows.append([
-                case_refs.get(plan.get("case_id") or "", ""), answers.get("review_name"),
-                iso_date(answers.get("plan_updated_date")), number,
-                action.get("recommendation_number"), action.get("action_text"),
-                action.get("owning_agency"), action.get("action_lead"), due, status,
-                iso_date(action.get("completed_date")), "Yes" if overdue else "No",
-                action.get("progress_update"), action.get("evidence_of_impact"),
-            ])  # fmt: skip
+    for action in actions:
+        review = reviews.get(action["review_id"]) or {}
+        latest = action["updates"][-1]["text"] if action["updates"] else ""
+        rows.append([
+            action["reference"], review.get("case_reference") or "", review.get("title", ""),
+            records.KINDS.get(action["kind"], ""), action["recommendation_number"],
+            action["text"], agencies.get(action["agency_id"], ""), action["owner_name"],
+            action["owner_role"], records.due_date(action), records.label(action),
+            records.STATES[action["state"]], iso_date(action.get("completed_on")),
+            "Yes" if records.is_overdue(action, today) else "No", latest,
+            len(action["evidence"]),
+        ])  # fmt: skip
     return rows
 
 

@@ -11,6 +11,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -218,7 +219,7 @@ def yearly_figures() -> ResponseReturnValue:
     years = [(y, yearly.YearFigures(*yearly.year_bounds(y), {}, []).label)
              for y in range(this_year, this_year - 6, -1)]  # fmt: skip
     return render_template("exports/yearly.html", title="Yearly report figures", figures=figures,
-                           first_year=first_year, years=years, labels=yearly.FIGURES,
+                           first_year=first_year, years=years, rows=yearly.figure_rows(figures),
                            so_far=figures.end >= uk_today())  # fmt: skip
 
 
@@ -228,6 +229,18 @@ def yearly_download() -> ResponseReturnValue:
     """Download the yearly report's figures as a workbook."""
     user = _user()
     return deliver(user, _guarded(operations.export_yearly, user, _year_choice()))
+
+
+@bp.post("/yearly-figures/word")
+@login_required
+def yearly_section() -> ResponseReturnValue:
+    """Download the section for the partnership's yearly report, as a Word document."""
+    user = _user()
+    try:
+        return deliver(user, _guarded(operations.export_yearly_section, user, _year_choice()))
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("exports.yearly_figures", year=_year_choice()))
 
 
 @bp.get("/jobs/<job_id>")

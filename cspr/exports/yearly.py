@@ -1,14 +1,23 @@
-"""Figures for the partnership's yearly report: reviews by stage reached, and actions by agency."""
+"""Figures for the partnership's yearly report: reviews by stage reached, timeliness,
+decisions and the Panel's responses, local reviews and their delays, actions and learning.
+
+Everything comes from the case facts and casework's deadlines (and learning's records for
+actions and activity), never from form field names, so no figure can disagree with what the
+case page says.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import IO, Any
+from typing import Any
 
-from cspr.casework import casefacts, cases
+from cspr.casework import casefacts, cases, clock, deadlines
+from cspr.casework.catalog import DECISIONS, PANEL_RESPONSES
 from cspr.exports.columns import iso_date
-from cspr.exports.reports import DATE_FORMAT, RAG, Heading, latest_plans, table_sheet
+from cspr.learning import figures as learning
+from cspr.learning import records
 
 YEAR_STARTS_MONTH = 4  # reporting years run from 1 April to 31 March
 FIGURES = [
@@ -21,14 +30,30 @@ FIGURES = [
 
 
 @dataclass
-class AgencyActions:
-    """One agency's actions: open now, of those overdue, and closed in the year."""
+class Timeliness:
+    """How many times a step was done in the year, and how many of those on time."""
 
-    agency: str
-    open: int = 0
-    overdue: int = 0
-    closed_in_year: int = 0
-    closed_before: int = 0
+    done: int = 0
+    on_time: int = 0
+    late: int = 0  # the rest had no statutory clock (a notification needing no rapid review)
+
+    def add(self, deadline: deadlines.Deadline | None) -> None:
+        """Count one step done in the year, judged by the case's own deadline."""
+        self.done += 1
+        if deadline is not None:
+            self.on_time += int(deadline.status.state == "met")
+            self.late += int(deadline.status.state == "missed")
+
+
+@dataclass
+class LocalReviews:
+    """Local reviews in the year: commissioned, published, and how promptly."""
+
+    commissioned: int = 0
+    published: int = 0
+    within_six_months: int = 0  # published within six months of the decision to commission
+    by_approved_date: int = 0  # published by the date in force, approved delays included
+    delays: list[dict[str, Any]] = field(default_factory=list)  # approved in the year
 
 
 @dataclass
@@ -39,7 +64,15 @@ class YearFigures:
     end: date
     counts: dict[str, int]
     case_rows: list[list[Any]]
-    agencies: list[AgencyActions] = field(default_factory=list)
+    agencies: list[learning.ActionCounts] = field(default_factory=list)
+    notifications: Timeliness = field(default_factory=Timeliness)
+    rapid_reviews: Timeliness = field(default_factory=Timeliness)
+    decisions: list[tuple[str, int]] = field(default_factory=list)
+    panel: dict[str, int] = field(default_factory=dict)  # by response: agree, challenge
+    local: LocalReviews = field(default_factory=LocalReviews)
+    actions: list[learning.ActionCounts] = field(default_factory=list)
+    activity: list[learning.ActivityCounts] = field(default_factory=list)
+    activities: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -66,13 +99,37 @@ def considered_on(case: dict[str, Any]) -> date | None:
     return min(days) if days else None
 
 
+def _local(found: LocalReviews, case: dict[str, Any], start: date, end: date,
+           due: deadlines.Deadline | None) -> None:  # fmt: skip
+    """Count a case's local review: commissioned or published in the year, and its delays."""
+    commissioned = casefacts.get_date(case, "dates.commissioned")
+    published = casefacts.get_date(case, "dates.published")
+    if commissioned is not None and start <= commissioned <= end:
+        found.commissioned += 1
+    if published is not None and start <= published <= end:
+        found.published += 1
+        if commissioned is not None:
+            six_months = clock.add_months(commissioned, clock.PUBLICATION_MONTHS)
+            found.within_six_months += int(published <= six_months)
+        found.by_approved_date += int(due is not None and due.status.state == "met")
+    for delay in case.get("delays") or []:
+        recorded = iso_date(str(delay.get("recorded_at", ""))[:10])
+        if recorded is not None and start <= recorded <= end:
+            found.delays.append({"case": case["reference"], "recorded_on": recorded,
+                                 "reason": delay.get("reason", ""),
+                                 "approved_by": delay.get("approved_by", ""),
+                                 "new_date": iso_date(delay.get("new_date")),
+                                 "panel_told": iso_date(delay.get("panel_told")),
+                                 "sos_told": iso_date(delay.get("sos_told"))})  # fmt: skip
+
+
 def figures_for(user: dict[str, Any], first_year: int, today: date) -> YearFigures:
-    """Count the reviews at each stage in the year, and the actions by owning agency."""
+    """Work out every figure for the reporting year from the cases and learning's records."""
     start, end = year_bounds(first_year)
-    case_list = cases.list_cases(user)
-    counts = dict.fromkeys((key for key, _ in FIGURES), 0)
-    rows = []
-    for case in sorted(case_list, key=lambda c: c["reference"]):
+    figures = YearFigures(start, end, dict.fromkeys((key for key, _ in FIGURES), 0), [])
+    decided: Counter[str] = Counter()
+    panel: Counter[str] = Counter()
+    for case in sorted(cases.list_cases(user), key=lambda c: c["reference"]):
         when = {
             "considered": considered_on(case),
             "notified": casefacts.get_date(case, "dates.notified"),
@@ -82,58 +139,60 @@ def figures_for(user: dict[str, Any], first_year: int, today: date) -> YearFigur
         }
         in_year = {k: d for k, d in when.items() if d is not None and start <= d <= end}
         for key in in_year:
-            counts[key] += 1
+            figures.counts[key] += 1
         if in_year:
-            rows.append([case["reference"], *(in_year.get(k) for k, _ in FIGURES)])
-    refs = {c["id"]: c["reference"] for c in case_list}
-    return YearFigures(start, end, counts, rows, actions_by_agency(refs, start, end, today))
+            figures.case_rows.append([case["reference"], *(in_year.get(k) for k, _ in FIGURES)])
+        found = {d.key: d for d in deadlines.deadlines(case, today)}
+        if "notified" in in_year:
+            figures.notifications.add(found.get("notification"))
+        if "reviewed" in in_year:
+            figures.rapid_reviews.add(found.get("rapid_review"))
+        decision_on = casefacts.get_date(case, "dates.decision")
+        if decision_on is not None and start <= decision_on <= end:
+            decided[str(casefacts.get(case, "decision.outcome") or "")] += 1
+        replied = casefacts.get_date(case, "dates.panel_response")
+        if replied is not None and start <= replied <= end:
+            panel[str(casefacts.get(case, "panel.response") or "")] += 1
+        _local(figures.local, case, start, end, found.get("publication"))
+    figures.decisions = [(text, decided[key]) for key, text in DECISIONS]
+    figures.panel = {key: panel[key] for key, _ in PANEL_RESPONSES}
+    actions = records.visible_actions(user)
+    figures.actions = learning.by_kind(actions, start, end, today)
+    figures.agencies = learning.by_agency(actions, start, end, today)
+    figures.activity, figures.activities = learning.activity(start, end)
+    return figures
 
 
-def actions_by_agency(
-    case_refs: dict[str, str], start: date, end: date, today: date
-) -> list[AgencyActions]:
-    """Count the latest action plans' actions by owning agency."""
-    found: dict[str, AgencyActions] = {}
-    for plan in latest_plans(case_refs):
-        for action in (plan.get("answers") or {}).get("actions") or []:
-            name = " ".join(str(action.get("owning_agency") or "Not recorded").split())
-            agency = found.setdefault(name.lower(), AgencyActions(name))
-            if RAG.get(action.get("rag_status") or "") == "Complete":
-                completed = iso_date(action.get("completed_date"))
-                if completed is not None and start <= completed <= end:
-                    agency.closed_in_year += 1
-                else:
-                    agency.closed_before += 1
-            else:
-                agency.open += 1
-                due = iso_date(action.get("due_date"))
-                agency.overdue += int(bool(due and due < today))
-    return sorted(found.values(), key=lambda a: a.agency.lower())
 
-
-def write_yearly(figures: YearFigures, out: IO[bytes]) -> int:
-    """Write the yearly figures workbook: the counts, actions by agency, and the cases."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    ws = book.active
-    assert ws is not None  # nosec B101  # a new workbook always has a sheet
-    ws.title = "Figures"
-    table_sheet(ws, [Heading("Reviews", 50), Heading(figures.label, 30)],
-                [[text, figures.counts[key]] for key, text in FIGURES])  # fmt: skip
-    agencies = book.create_sheet("Actions by agency")
-    table_sheet(
-        agencies,
-        [Heading("Owning agency", 36), Heading("Open", 10), Heading("Open and overdue", 12),
-         Heading("Closed in the year", 12), Heading("Closed before the year", 12)],
-        [[a.agency, a.open, a.overdue, a.closed_in_year, a.closed_before]
-         for a in figures.agencies],
-    )  # fmt: skip
-    listed = book.create_sheet("Cases")
-    table_sheet(
-        listed,
-        [Heading("Case", 17)] + [Heading(text, 18, DATE_FORMAT) for _, text in FIGURES],
-        figures.case_rows,
-    )
-    book.save(out)
-    return len(figures.case_rows)
+def figure_rows(figures: YearFigures) -> list[tuple[str, str, int]]:
+    """Return every headline figure as (section, what, number): one list for the page, the
+    workbook and the Word section, so the three always agree."""
+    local, notes, reviews = figures.local, figures.notifications, figures.rapid_reviews
+    done = sum(a.completed for a in figures.actions)
+    rows = [("Reviews", text, figures.counts[key]) for key, text in FIGURES]
+    # Notifications made and rapid reviews completed are counted under Reviews above.
+    rows += [
+        ("Timeliness", "Notifications made within 5 working days", notes.on_time),
+        ("Timeliness", "Notifications made later than 5 working days", notes.late),
+        ("Timeliness", "Rapid reviews completed within 15 working days", reviews.on_time),
+        ("Timeliness", "Rapid reviews completed later than 15 working days", reviews.late),
+    ]
+    rows += [("Decisions", f"Decided on {text}", count) for text, count in figures.decisions]
+    rows += [("Decisions", f"The Panel {text}", figures.panel.get(key, 0))
+             for key, text in PANEL_RESPONSES]
+    rows += [
+        ("Local reviews", "Published within six months of the decision to commission",
+         local.within_six_months),
+        ("Local reviews", "Published by the date in force, approved delays included",
+         local.by_approved_date),
+        ("Local reviews", "Delays approved, with their reasons", len(local.delays)),
+        ("Actions", "Actions recorded", sum(a.recorded for a in figures.actions)),
+        ("Actions", "Actions open at the end of the year", sum(a.open for a in figures.actions)),
+        ("Actions", "Of those, overdue", sum(a.overdue for a in figures.actions)),
+        ("Actions", "Actions completed", done),
+        ("Actions", "Actions completed with evidence",
+         sum(a.with_evidence for a in figures.actions)),
+        ("Learning", "Learning activities", sum(a.held for a in figures.activity)),
+        ("Learning", "People the learning reached", sum(a.reached for a in figures.activity)),
+    ]  # fmt: skip
+    return rows

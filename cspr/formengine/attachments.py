@@ -76,29 +76,33 @@ def check_upload(field: dict[str, Any], upload: FileStorage) -> tuple[bytes | No
     return content, None
 
 
-@transactional
-def save(
-    owner: dict[str, Any], submission_id: str, upload: FileStorage, content: bytes
-) -> dict[str, Any]:
-    """Write the file durably, then record it; return the answer value for the field."""
-    store = get_store()
-    folder = store.data_dir / AREA
+def keep_file(upload: FileStorage, content: bytes) -> dict[str, Any]:
+    """Write checked content durably under a new random id; return what to record about it."""
+    # Shared with other capabilities that keep uploaded files (learning's evidence), each
+    # recording the file in its own table.
+    folder = get_store().data_dir / AREA
     make_private_dir(folder)
     file_id = secrets.token_hex(16)
     atomic_write(folder / file_id, [content])
     filename = safe_filename(upload.filename or "file")
     extension = Path(filename).suffix.lower()
-    record = store.insert(
-        TABLE,
-        {
-            "id": file_id,
-            "submission_id": submission_id,
-            "owner_id": owner["id"],
-            "filename": filename,
-            "size": len(content),
-            "content_type": CONTENT_TYPES.get(extension, "application/octet-stream"),
-            "sha256": hashlib.sha256(content).hexdigest(),
-        },
+    return {
+        "id": file_id,
+        "filename": filename,
+        "size": len(content),
+        "content_type": CONTENT_TYPES.get(extension, "application/octet-stream"),
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
+
+
+@transactional
+def save(
+    owner: dict[str, Any], submission_id: str, upload: FileStorage, content: bytes
+) -> dict[str, Any]:
+    """Write the file durably, then record it; return the answer value for the field."""
+    kept = keep_file(upload, content)
+    record = get_store().insert(
+        TABLE, {**kept, "submission_id": submission_id, "owner_id": owner["id"]}
     )
     return {
         "file_id": record["id"],

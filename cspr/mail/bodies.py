@@ -115,6 +115,15 @@ KINDS: dict[str, Wording] = {
         "is not yet recorded as met:\n{{ deadline }}\n\nThe case is at the {{ stage }} stage. "
         "If the work is done, record the date on the case page:\n{{ link }}" + _FOOTER,
     ),
+    "action_overdue": Wording(
+        "Action overdue",
+        "Sent to the owning agency's staff and the business unit when an action in an action "
+        "plan passes its due date, then every 20 working days while it stays overdue.",
+        "Action overdue: {{ reference }}",
+        "Dear {{ recipient_name }},\n\nAction {{ reference }} in an action plan has passed its "
+        "due date and is not yet complete:\n{{ deadline }}\n\nSign in to post a progress "
+        "update, or to send the evidence that it is complete:\n{{ link }}" + _FOOTER,
+    ),
     "password_reset": Wording(
         "Password reset",
         "Sent when someone asks to reset their password.",

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import current_app
 
 from cspr.auth.operations import USERS
-from cspr.auth.roles import BUSINESS_UNIT, PARTNER
+from cspr.auth.roles import AGENCY_USER, BUSINESS_UNIT, PARTNER
 from cspr.casework import signoff, stages
 from cspr.mail import bodies, outbox
 from cspr.mail.outbox import Recipient
 from cspr.storage import get_store
+
+if TYPE_CHECKING:
+    from cspr.mail.reminders import Wanted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,6 +85,30 @@ def notify_case(
         return bodies.compose(kind, values)
 
     return outbox.dispatch(key, kind, to, render, case["reference"])
+
+
+def agency_staff(agency_id: str) -> list[Recipient]:
+    """Return the active accounts of an agency's staff."""
+    users = get_store().find(USERS, where={"role": AGENCY_USER, "agency_id": agency_id},
+                             order_by="email")  # fmt: skip
+    return [Recipient(u["id"], u["email"], u.get("name") or u["email"])
+            for u in users if not u.get("disabled")]  # fmt: skip
+
+
+def notify_other(wanted: Wanted) -> list[str]:
+    """Queue a reminder another capability asked for, once for its key."""
+    to = [r for role in wanted.roles for r in recipients(role)]
+    if wanted.agency_id:
+        to += agency_staff(wanted.agency_id)
+    unique = list({r.user_id: r for r in to}.values())
+
+    def render(recipient: Recipient) -> tuple[str, str]:
+        values = base_values(recipient)
+        values.update(reference=wanted.reference, deadline=wanted.deadline,
+                      link=absolute_url(wanted.endpoint, **wanted.values))  # fmt: skip
+        return bodies.compose(wanted.kind, values)
+
+    return outbox.dispatch(wanted.key, wanted.kind, unique, render, wanted.reference)
 
 
 def request_signoffs(case: dict[str, Any], rapid_review_id: str) -> list[str]:

@@ -5,7 +5,9 @@ Every reminder has an idempotency key, recorded durably before its emails are qu
   reminder:<case>:<deadline>:deadline_overdue:<today>       once per working day while overdue
 The first goes out when the deadline is the configured number of working days away, or
 fewer (so a day when cron did not run is caught up). If a deadline's due date changes, the
-new date gets its own reminder.
+new date gets its own reminder. Other capabilities ask for reminders of their own through
+signals.reminders_due (information requests) and signals.reminders_wanted (learning's overdue
+actions), each with its own key.
 """
 
 from __future__ import annotations
@@ -23,13 +25,27 @@ from cspr.casework import clock, deadlines, stages
 from cspr.casework.calendar_settings import closures
 from cspr.casework.cases import CASES
 from cspr.exceptions import Forbidden, Refused
-from cspr.mail.notify import notify_case, recipients
-from cspr.signals import reminders_due
+from cspr.mail.notify import notify_case, notify_other, recipients
+from cspr.signals import reminders_due, reminders_wanted
 from cspr.storage import get_store, transactional
 from cspr.timeutil import uk_today
 
 DAYS_SETTING = "mail.reminder_working_days"
 MAX_DAYS = 20
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A reminder another capability asks for: queued once for its key."""
+
+    kind: str  # the email's wording (bodies.KINDS)
+    key: str
+    reference: str  # the record's reference, never anything about a child
+    deadline: str
+    endpoint: str  # where the link in the email goes
+    values: dict[str, str] = field(default_factory=dict)
+    roles: tuple[str, ...] = ()  # everyone holding these roles
+    agency_id: str | None = None  # and the staff of this agency
 
 
 @dataclass
@@ -112,4 +128,12 @@ def run_reminders(today: date | None = None) -> ReminderRun:
         for key, ids in found or []:
             run.queued.append(key)
             run.messages += len(ids)
+    # Reminders other capabilities want queued for them (learning's overdue actions).
+    for _, asked in reminders_wanted.send(today):
+        for wanted in asked or []:
+            run.checked += 1
+            ids = notify_other(wanted)
+            if ids:
+                run.queued.append(wanted.key)
+                run.messages += len(ids)
     return run

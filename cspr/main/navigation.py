@@ -39,6 +39,7 @@ def _links(role: str) -> list[tuple[str, str, str | tuple[str, ...]]]:
                       ("requests.agency_requests", "requests.respond")))
     if role in CASEWORK:
         links.append(("Cases", "cases.register", "cases.register"))
+        links.append(("Actions", "learning.actions", "learning."))
     if role in (BUSINESS_UNIT, PARTNER, CHAIR):
         links.append(("Deadlines", "cases.dashboard", "cases.dashboard"))
     links.append(("Deadline calculator", "clock.calculator", "clock.calculator"))

@@ -19,6 +19,7 @@ from scripts.doc_templates.reports import (
     rapid_review_report,
     terms_of_reference,
 )
+from scripts.doc_templates.yearly import yearly_report_section
 
 REPORT_MARK = "OFFICIAL-SENSITIVE"
 FAMILY, NOT_FAMILY = True, False
@@ -50,6 +51,9 @@ TEMPLATES: list[tuple[str, str, str, str, Callable[[Builder], None], bool, list[
     ("delay_notice", "Notice of delay, with reasons",
      "Notice to the Panel and the Secretary of State that a review will be late, with the "
      "reasons.", REPORT_MARK, delay_notice, NOT_FAMILY, ["dates.commissioned", "case.delays"]),
+    ("yearly_report_section", "Yearly report: reviews, actions and learning",
+     "A section for the partnership's yearly report, made from the yearly figures (not from "
+     "a case).", "", yearly_report_section, NOT_FAMILY, []),
 ]  # fmt: skip
 
 

@@ -105,6 +105,12 @@ class Builder:
         properties.revision = 1
         properties.created = properties.modified = FIXED_TIME
 
+    def reference(self, text: str) -> None:
+        """Name the document by something other than a case (a reporting year, say)."""
+        footer = self.doc.sections[0].footer.paragraphs[0]
+        footer.runs[0].text = footer.runs[0].text.replace("{{ case.reference }}", text)
+        self.doc.core_properties.subject = text
+
     def heading(self, text: str, level: int = 1) -> Paragraph:
         """Add a heading; level 0 is the document title."""
         return self.doc.add_heading(text, level)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from io import BytesIO
 from typing import Any
 
 import pytest
 from flask import Flask
+from werkzeug.datastructures import FileStorage
 
 from cspr.casework import casefacts, cases, clock, decisions, signoff
 from cspr.casework import operations as verbs
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
+from cspr.learning import operations as learning
 from cspr.storage import NotFound, get_store
 from cspr.timeutil import uk_today
 from tests.conftest import csrf_token, make_user, sign_in
@@ -184,12 +187,21 @@ def test_the_whole_path_with_refusals_that_say_why(app: Flask, people: dict) -> 
     move(app, bu, case_id, "action_plan")
     with pytest.raises(Refused, match="Record the action plan first"):
         move(app, bu, case_id, "closed")
-    actions = [
-        dict(a, rag_status="complete", completed_date="2026-11-20",
-             evidence_of_impact="An audit in November showed the change is working.")
-        for a in COMPLETE["action_plan"]["actions"]
-    ]  # fmt: skip
-    send(app, bu, "action_plan", {"actions": actions}, case_id)
+    # The action plan is learning's: an action the agency completes with evidence, accepted.
+    with app.app_context():
+        reference = get_store().get("cases", case_id)["reference"]
+        review = learning.record_review(bu, "local", "Child A", reference, None)
+        review = learning.add_recommendation(bu, review["id"], "Escalate missed appointments.")
+        action = learning.add_action(
+            bu, review["id"], review["recommendations"][0]["id"], "Update the policy",
+            people["agency"]["agency_id"], "Sam Lead", "Named nurse", date(2027, 3, 31), "amber")
+    with pytest.raises(Refused, match="Every action in the action plan must be complete"):
+        move(app, bu, case_id, "closed")
+    with app.app_context():
+        upload = FileStorage(BytesIO(b"%PDF-1.4 audit"), filename="audit.pdf")
+        learning.add_evidence(people["agency"], action["id"], upload, "The audit")
+        learning.submit_complete(people["agency"], action["id"], "The policy is in use.")
+        learning.decide(bu, action["id"], True, "")
     assert move(app, bu, case_id, "closed")["stage"] == "closed"
     timeline = [e["text"] for e in only_case(app)["events"]]
     assert timeline[0] == "Referral received; case opened"

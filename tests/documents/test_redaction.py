@@ -12,8 +12,9 @@ from cspr.demo import answers
 from cspr.documents import library, operations
 from cspr.documents.context import person
 from cspr.documents.pseudonyms import Redactor
+from cspr.documents.year_context import YEAR_TEMPLATES
 from cspr.exceptions import Refused
-from cspr.storage import get_store
+from cspr.storage import NotFound, get_store
 from tests.conftest import csrf_token
 from tests.documents.conftest import BU, POLICE, case_by_letter, client_for, make_docx, user
 
@@ -43,6 +44,8 @@ def test_anonymised_documents_keep_no_real_name(demo_app: Flask, letter: str) ->
     bu = user(demo_app, BU)
     with demo_app.app_context():
         for template in library.list_templates():
+            if template["id"] in YEAR_TEMPLATES:
+                continue  # made from the yearly figures, never for a case (see below)
             try:
                 record = operations.generate_document(bu, case["id"], template["id"], True)
             except Refused as refused:  # H has no delay: its delay notice cannot be made
@@ -154,3 +157,13 @@ def test_the_business_unit_keeps_the_register_and_partners_can_read_it(demo_app:
         f"/cases/{case['id']}/pseudonyms",
         data={"csrf_token": token, "real": "X Y", "pseudonym": "Z", "kind": "other"},
     ).status_code in (400, 403)
+
+
+def test_a_yearly_report_template_is_never_made_for_a_case(demo_app: Flask) -> None:
+    case = case_by_letter(demo_app, "I")
+    bu = user(demo_app, BU)
+    with demo_app.app_context():
+        offered = [t["id"] for t in operations.case_panel(bu, case)["templates"]]
+        assert "yearly_report_section" not in offered and "delay_notice" in offered
+        with pytest.raises(NotFound):
+            operations.generate_document(bu, case["id"], "yearly_report_section", False)

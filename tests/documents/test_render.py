@@ -15,6 +15,7 @@ from flask import Flask
 from cspr.documents import library, manage, operations, sample
 from cspr.documents.filters import make_filters, uk_date, uk_day_date
 from cspr.documents.render import render_docx
+from cspr.documents.year_context import YEAR_TEMPLATES
 from cspr.exceptions import Refused
 from scripts.doc_templates import TEMPLATES, build
 from tests.documents.conftest import docx_text, make_docx, table_rows
@@ -58,6 +59,13 @@ def test_each_shipped_template_renders_with_demo_data(demo_app: Flask) -> None:
             ["New expected publication", "{new_date}"],
             ["{today}", "{new_date}", "The three safeguarding partners", "The criminal trial"],
         ],
+        # Made from the yearly figures (invented ones for samples), for no one case.
+        "yearly_report_section": [
+            ["Notifications to the National Panel", "9"],
+            ["Of those, made within 5 working days", "8"],
+            ["Local child safeguarding practice review", "8", "5", "1", "3", "3"],
+            ["Learning activities", "1"],
+        ],
     }
     assert set(expected_rows) == {t[0] for t in TEMPLATES}
     for template_id, rows in expected_rows.items():
@@ -73,7 +81,8 @@ def test_each_shipped_template_renders_with_demo_data(demo_app: Flask) -> None:
             "today": uk_date(context["today"]),
         }
         text = docx_text(data)
-        assert case["reference"] in text and "Exampleshire Safeguarding Children" in text
+        named = context["year"]["label"] if template_id in YEAR_TEMPLATES else case["reference"]
+        assert named in text and "Exampleshire Safeguarding Children" in text
         assert "{{" not in text and "{%" not in text, f"{template_id} left a placeholder"
         found = table_rows(data)
         for row in rows:

@@ -90,7 +90,7 @@ def test_case_roles_see_everything_they_may(app: Flask, login: Login, who: str) 
 def test_every_export_is_written_to_the_audit_trail(app: Flask, login: Login) -> None:
     client = login("bu")
     post(client, "/exports/forms/referral", format="xlsx")
-    post(client, "/exports/forms/action_plan", format="csv:actions")
+    post(client, "/exports/forms/terms_of_reference", format="csv:lines_of_enquiry")
     post(client, "/exports/case-register")
     post(client, "/exports/action-plan-tracker")
     post(client, "/exports/rapid-review-audit", **{
@@ -102,12 +102,13 @@ def test_every_export_is_written_to_the_audit_trail(app: Flask, login: Login) ->
         entries = get_store().audit.entries(action="export", user=EMAILS["bu"], newest_first=False)
     kinds = [(e["object_type"], e["object_id"]) for e in entries]
     assert kinds == [
-        ("form", "referral"), ("form", "action_plan"), ("case_register", None),
+        ("form", "referral"), ("form", "terms_of_reference"), ("case_register", None),
         ("action_plan_tracker", None), ("rapid_review_audit", None), ("yearly_figures", "2026"),
     ]  # fmt: skip
-    referral, actions, register, tracker, audit, yearly = (e["details"] for e in entries)
+    referral, lines, register, tracker, audit, yearly = (e["details"] for e in entries)
     assert referral == {"format": "xlsx", "rows": 18, "versions": [2]}
-    assert actions["group"] == "actions" and actions["format"] == "csv" and actions["rows"] == 2
+    assert lines["group"] == "lines_of_enquiry" and lines["format"] == "csv"
+    assert lines["rows"] == 5
     assert register == {"format": "xlsx", "rows": 18}
     assert tracker["rows"] == 8
     assert audit["start"] == "2025-01-01" and audit["end"] == "2026-12-31"

@@ -124,25 +124,25 @@ def test_one_column_per_field_across_versions_headed_with_the_newest_label(
 
 def test_csv_of_the_answers_and_of_a_repeating_group(app: Flask, login: Login) -> None:
     client = login("bu")
-    response = post(client, "/exports/forms/action_plan", format="csv")
+    response = post(client, "/exports/forms/terms_of_reference", format="csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")  # so that Excel reads it as UTF-8
-    assert "action_plan-" in response.headers["Content-Disposition"]
+    assert "terms_of_reference-" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Reference", "Form version", "Sent"]
-    plans = _sent(app, "action_plan")
-    assert len(rows) - 1 == len(plans) == 2
+    terms = _sent(app, "terms_of_reference")
+    assert len(rows) - 1 == len(terms) == 5
     header = rows[0]
-    updated = {r[0]: r[header.index("Date of this update")] for r in rows[1:]}
-    assert updated == {p["reference"]: p["answers"]["plan_updated_date"] for p in plans}
+    decided = header.index("Date the safeguarding partners decided to carry out the review")
+    assert {r[0]: r[decided] for r in rows[1:]} == {
+        t["reference"]: t["answers"]["commissioned_date"] for t in terms}
 
-    actions = post(client, "/exports/forms/action_plan", format="csv:actions")
-    table = list(csv.DictReader(io.StringIO(actions.data.decode("utf-8-sig"))))
-    assert len(table) == sum(len(p["answers"]["actions"]) for p in plans)
-    assert {r["Submission reference"] for r in table} == {p["reference"] for p in plans}
-    assert {r["Status"] for r in table} <= {"Red", "Amber", "Green", "Complete"}
-    assert all(date.fromisoformat(r["When is it due to be finished?"]) for r in table)
+    lines = post(client, "/exports/forms/terms_of_reference", format="csv:lines_of_enquiry")
+    table = list(csv.DictReader(io.StringIO(lines.data.decode("utf-8-sig"))))
+    assert len(table) == sum(len(t["answers"]["lines_of_enquiry"]) for t in terms)
+    assert {r["Submission reference"] for r in table} == {t["reference"] for t in terms}
+    assert all(r["Line of enquiry"] for r in table)
 
 
 def test_json_holds_every_stored_answer(app: Flask, login: Login) -> None:
@@ -179,7 +179,7 @@ def test_question_labels_that_look_like_formulas_are_made_inert_in_csv(
     app: Flask, login: Login
 ) -> None:
     with app.app_context():
-        live = registry.live("action_plan")
+        live = registry.live("terms_of_reference")
         assert live is not None
         raw = copy.deepcopy(live.raw)
         raw["version"] = live.version + 1
@@ -187,23 +187,24 @@ def test_question_labels_that_look_like_formulas_are_made_inert_in_csv(
         plain = [f for f in fields if f["type"] not in ("repeating_group", "guidance")]
         for field, label in zip(plain, FORMULA_LABELS, strict=False):
             field["label"] = label
-        group = next(f for f in fields if f["name"] == "actions")
+        group = next(f for f in fields if f["name"] == "lines_of_enquiry")
         group["fields"][0]["label"] = '=HYPERLINK("http://x","y")'
         group["label"] = "-Actions"
         get_store().insert(registry.VERSIONS, {
-            "id": f"action_plan@{raw['version']}", "form_id": "action_plan",
+            "id": f"terms_of_reference@{raw['version']}", "form_id": "terms_of_reference",
             "version": raw["version"], "definition": raw, "source": "admin", "status": "live",
         })  # fmt: skip
 
     client = login("bu")
-    main = post(client, "/exports/forms/action_plan", format="csv").data.decode("utf-8-sig")
+    main = post(client, "/exports/forms/terms_of_reference", format="csv").data.decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(main)))
     shown = [cell for cell in header if cell.lstrip("'") in FORMULA_LABELS]
     assert sorted(cell[1:] for cell in shown) == sorted(FORMULA_LABELS[: len(plain)])
     assert all(cell.startswith("'") for cell in shown), shown
     assert "'-Actions (number of items)" in header
 
-    group = post(client, "/exports/forms/action_plan", format="csv:actions")
+    group = post(client, "/exports/forms/terms_of_reference",
+                 format="csv:lines_of_enquiry")
     header = next(csv.reader(io.StringIO(group.data.decode("utf-8-sig"))))
     assert "'=HYPERLINK(\"http://x\",\"y\")" in header
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in header)

@@ -79,30 +79,34 @@ def test_action_plan_tracker_has_rag_colours_owners_due_dates_and_overdue_highli
     app: Flask, login: Login
 ) -> None:
     with app.app_context():
-        plans = get_store().find("submissions", where={"form_id": "action_plan"})
-        answers = plans[0]["answers"]
-        answers["actions"][0]["action_lead"] = "=HYPERLINK(\"http://example.org\",\"Open\")"
-        get_store().update("submissions", plans[0]["id"], {"answers": answers})
+        actions = get_store().find("learning_actions", order_by="reference")
+        get_store().update("learning_actions", actions[0]["id"],
+                           {"owner_role": "=HYPERLINK(\"http://example.org\",\"Open\")"})
+        cases = {c["id"]: c["reference"] for c in get_store().find("cases")}
     book = workbook(post(login("bu"), "/exports/action-plan-tracker"))
     sheet = book["Action plan tracker"]
     rows = _table(sheet)
-    lead = next(c for c in sheet["H"] if str(c.value).startswith("=HYPERLINK"))
-    assert lead.data_type == "s"  # text someone typed is never run as a formula
-    assert len(rows) == sum(len(p["answers"]["actions"]) for p in plans) == 8
-    assert {r["Status"] for r in rows} <= {"Red", "Amber", "Green", "Complete"}
-    assert all(r["Owning agency"] for r in rows)
+    role = next(c for c in sheet["I"] if str(c.value).startswith("=HYPERLINK"))
+    assert role.data_type == "s"  # text someone typed is never run as a formula
+    assert len(rows) == len(actions) == 8  # the demo's cases K and L, four actions each
+    assert [r["Action"] for r in rows] == [a["reference"] for a in actions]
+    assert {r["Case"] for r in rows} == {cases[a["case_id"]] for a in actions}
+    assert {r["Status"] for r in rows} == {"Red", "Amber", "Green", "Complete"}
+    assert all(r["Owning agency"] and r["Owner"] for r in rows)
     assert all(isinstance(r["Due"], datetime) for r in rows)
     late = [r for r in rows if r["Overdue"] == "Yes"]
-    assert late, "the demo's case K has an action past its due date"
+    assert len(late) == 1, "the demo's case K has one action past its due date"
     assert all(r["Due"].date() < date.today() and r["Status"] != "Complete" for r in late)
-    assert all(r["Overdue"] == "No" for r in rows if r["Status"] == "Complete")
+    done = [r for r in rows if r["Status"] == "Complete"]
+    assert len(done) == 5 and all(r["Overdue"] == "No" and r["Evidence files"] == 1
+                                  and isinstance(r["Completed"], datetime) for r in done)
 
     rules = _rules(sheet)
-    rag = rules["J2:J9"]
+    rag = rules["K2:K9"]
     fills = {r.formula[0]: r.dxf.fill.fgColor.rgb for r in rag}
     assert fills == {'"Red"': "00D4351C", '"Amber"': "00FFDD00", '"Green"': "0000703C",
                      '"Complete"': "00B1B4B6"}  # fmt: skip
-    (overdue,) = rules["A2:N9"]
+    (overdue,) = rules["A2:P9"]
     assert overdue.type == "expression" and "TODAY()" in overdue.formula[0]
     assert overdue.dxf.font.b
 
@@ -166,27 +170,44 @@ def test_audit_workbook_per_case_timeliness_summary_and_charts(app: Flask, login
 def test_yearly_figures_page_and_workbook(app: Flask, login: Login) -> None:
     client = login("bu")
     this_year = date.today().year if date.today().month >= 4 else date.today().year - 1
+    label = f"1 April {this_year} to 31 March {this_year + 1}"
     page = client.get("/exports/yearly-figures")
-    assert page.status_code == 200
-    assert f"1 April {this_year} to 31 March {this_year + 1}" in page.text
+    assert page.status_code == 200 and label in page.text
     for text in ("Cases the partners considered", "Local reviews commissioned",
-                 "Local reviews published", "Exampleshire Community Health Services"):  # fmt: skip
+                 "Notifications made within 5 working days", "The Panel challenged",
+                 "Actions completed with evidence", "Seven-minute briefing",
+                 "Exampleshire Community Health Services"):  # fmt: skip
         assert text in page.text
     book = workbook(post(client, "/exports/yearly-figures", year=str(this_year)))
-    assert book.sheetnames == ["Figures", "Actions by agency", "Cases"]
-    figures = {r["Reviews"]: r[f"1 April {this_year} to 31 March {this_year + 1}"]
-               for r in _table(book["Figures"])}  # fmt: skip
+    assert book.sheetnames == ["Figures", "Actions by review", "Actions by agency", "Delays",
+                               "Learning activity", "Cases"]  # fmt: skip
+    figures = {r["Figure"]: r[label] for r in _table(book["Figures"])}
     listed = _table(book["Cases"])
     assert figures["Serious incidents notified to the National Panel"] == sum(
         1 for r in listed if r["Serious incidents notified to the National Panel"]
     )
+    notified = figures["Serious incidents notified to the National Panel"]
+    on_time = figures["Notifications made within 5 working days"]
+    assert 0 < on_time and on_time + figures["Notifications made later than 5 working days"] \
+        <= notified  # fmt: skip
     assert figures["Local reviews published"] >= 1
+    # The demo accepts five actions as complete today, each with its evidence.
+    assert figures["Actions completed"] == figures["Actions completed with evidence"] == 5
     agencies = _table(book["Actions by agency"])
     with app.app_context():
-        plans = get_store().find("submissions", where={"form_id": "action_plan"})
-    total = sum(len(p["answers"]["actions"]) for p in plans)
-    counted = sum(r["Open"] + r["Closed in the year"] + r["Closed before the year"]
-                  for r in agencies)  # fmt: skip
-    assert counted == total
+        total = get_store().count("learning_actions")
+        shared = get_store().find("learning_activities")
+    assert sum(r["Recorded in the year"] for r in agencies) == total  # the demo records today
+    assert sum(r["Open at the end of the year"] for r in agencies) == total - 5
+    activity = _table(book["Learning activity"])
+    this = [a for a in shared if label_year(a["held_on"]) == this_year]
+    assert len(activity) == len(this)
+    assert figures["People the learning reached"] == sum(a["reached"] for a in this)
     old = client.get(f"/exports/yearly-figures?year={this_year - 3}")
     assert f"1 April {this_year - 3}" in old.text
+
+
+def label_year(day: str) -> int:
+    """Return the first calendar year of the reporting year an ISO day falls in."""
+    when = date.fromisoformat(day)
+    return when.year if when.month >= 4 else when.year - 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from io import BytesIO
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from cspr.exports import jobs as export_jobs
 from cspr.formengine import attachments
 from cspr.formengine import operations as form_ops
 from cspr.requests import plan as rr_plan
+from cspr.learning import operations as learning
 from cspr.storage import close_store, get_store
 from tests.casework.test_cases import send
 from tests.conftest import make_user, sign_in
@@ -103,6 +105,16 @@ GET_ALLOWED: dict[str, set[str]] = {
     "doc_templates.version": {ADMIN},
     "doc_templates.sample": {ADMIN},
     "doc_templates.file": {ADMIN},
+    "learning.reviews": CASE_ROLES,
+    "learning.new_review": {BU},
+    "learning.review": CASE_ROLES,
+    "learning.new_recommendation": {BU},
+    "learning.new_action": {BU},
+    "learning.new_activity": {BU},
+    "learning.actions": {OWNER, COLLEAGUE, OTHER} | CASE_ROLES,  # each sees their own
+    "learning.action": {OWNER, COLLEAGUE} | CASE_ROLES,  # agency A's action
+    "learning.edit_action": {BU},
+    "learning.evidence_file": {OWNER, COLLEAGUE} | CASE_ROLES,
     "builder.index": {ADMIN},
     "builder.new": {ADMIN},
     "builder.import_form": {ADMIN},
@@ -193,6 +205,16 @@ POST_ALLOWED: dict[str, set[str]] = {
     "exports.tracker": CASE_ROLES,
     "exports.audit_workbook": {BU, CHAIR},
     "exports.yearly_download": CASE_ROLES,
+    "exports.yearly_section": CASE_ROLES,
+    "learning.new_review": {BU},
+    "learning.new_recommendation": {BU},
+    "learning.new_action": {BU},
+    "learning.new_activity": {BU},
+    "learning.edit_action": {BU},
+    "learning.post_update": {OWNER, COLLEAGUE, BU},
+    "learning.add_evidence": {OWNER, COLLEAGUE, BU},
+    "learning.submit": {OWNER, COLLEAGUE, BU},
+    "learning.decision": {BU, CHAIR},
     "mail_admin.email_retry": {ADMIN},
     "mail_admin.email_template": {ADMIN},
     "mail_admin.email_template_default": {ADMIN},
@@ -305,6 +327,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         rr_plan.save_plan(users[ADMIN], [*rr_plan.DEFAULT_PLAN,
                                          rr_plan.Milestone("brief", "Briefing", 5, "recorded")],
                           10)  # fmt: skip
+        review = learning.record_review(users[BU], "thematic", "A Panel report", "", None)
+        review = learning.add_recommendation(users[BU], review["id"], "Share concerns sooner.")
+        action = learning.add_action(
+            users[BU], review["id"], review["recommendations"][0]["id"], "Train staff",
+            users[OWNER]["agency_id"], "Sam Lead", "Named lead", _next_weekday(), "green")
+        evidence = FileStorage(BytesIO(b"%PDF-1.4\n"), filename="audit.pdf")
+        action = learning.add_evidence(users[OWNER], action["id"], evidence, "An audit")
     clients: dict[str, FlaskClient] = {ANON: app.test_client()}
     for role, user in users.items():
         clients[role] = app.test_client()
@@ -327,6 +356,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "index": 0, "verb": "move", "to": "consideration", "conflict_id": "no-such-conflict",
         "request_id": info["id"], "how": "withdraw", "milestone_id": "brief",
         "question_id": question["id"],
+        "review_id": review["id"], "action_id": action["id"],
+        "evidence_id": action["evidence"][0]["id"],
     }
     yield {"app": app, "clients": clients, "params": params, "tokens": keys}
     close_store(app)
@@ -346,12 +377,14 @@ def _next_weekday() -> Any:
 # Where two routes use one URL part for different things.
 PARAM_OVERRIDES: dict[str, dict[str, Any]] = {
     "documents.download": {"kind": "docx"},
+    "learning.evidence_file": {"file_id": "{evidence_id}"},
     "builder.condition": {"kind": "show_if"},
 }
 
 
 def _url(app: Flask, rule: Any, params: dict[str, Any], action: str | None = None) -> str:
-    params = {**params, **PARAM_OVERRIDES.get(rule.endpoint, {})}
+    params = {**params, **{k: v.format(**params) if isinstance(v, str) else v
+                           for k, v in PARAM_OVERRIDES.get(rule.endpoint, {}).items()}}
     values = {name: params[name] for name in rule.arguments if name != "action"}
     if "action" in rule.arguments:
         values["action"] = action or "disable"
@@ -447,6 +480,8 @@ def test_guessed_ids_are_not_found(world: dict[str, Any]) -> None:
         "/drafts/01ZZZZZZZZZZZZZZZZZZZZZZZZ/check",
         "/files/" + "0" * 32,
         "/api/submissions/01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+        "/actions/01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+        f"/actions/{world['params']['action_id']}/evidence/" + "0" * 32,
     ]
     for role in (OWNER, BU, CHAIR):
         for url in guesses:
