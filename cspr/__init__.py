@@ -49,7 +49,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from cspr import admin, api, audit_trail, auth, builder, documents, exports, learning, mail, main
+    from cspr import (
+        admin,
+        api,
+        audit_trail,
+        auth,
+        builder,
+        documents,
+        exports,
+        learning,
+        mail,
+        main,
+    )
     from cspr import requests as information_requests
     from cspr.casework import clock_routes
     from cspr.casework import routes as case_routes

@@ -172,5 +172,5 @@ def make_section(figures: YearFigures, rows: list[tuple[str, str, int]],
     (template_id,) = YEAR_TEMPLATES
     template, version = library.active(template_id)
     context = year_context(figures, rows, {"id": template["id"], "title": template["title"]},
-                           author, settings().partnership_name, today)  # fmt: skip
+                           author, settings().partnership["name"], today)  # fmt: skip
     return fill_template(library.read(version), context), str(template["title"])

@@ -22,8 +22,8 @@ from cspr.documents import operations as documents
 from cspr.exports import jobs as export_jobs
 from cspr.formengine import attachments
 from cspr.formengine import operations as form_ops
-from cspr.requests import plan as rr_plan
 from cspr.learning import operations as learning
+from cspr.requests import plan as rr_plan
 from cspr.storage import close_store, get_store
 from tests.casework.test_cases import send
 from tests.conftest import make_user, sign_in
