@@ -27,14 +27,10 @@ from cspr.casework import cases, decisions, localreview, publication, signoff, s
 from cspr.casework import operations as verbs
 from cspr.casework.calendar_settings import closures
 from cspr.demo import answers
-from cspr.demo.learning import run_action_plan
-from cspr.demo.plans import (
-    DEMO_DOMAIN,
-    USERS,
-    ActionPlan,
-    CasePlan,
+from cspr.demo.learning import ActionPlan, run_action_plan
+from cspr.demo.plans import DEMO_DOMAIN, USERS, CasePlan, DemoUser, build_plans
+from cspr.demo.steps import (
     Delay,
-    DemoUser,
     Hold,
     KeyDate,
     MoveTo,
@@ -45,7 +41,6 @@ from cspr.demo.plans import (
     Send,
     SignOff,
     View,
-    build_plans,
 )
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine import operations as form_ops
