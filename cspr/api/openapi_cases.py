@@ -215,7 +215,7 @@ def _filters() -> list[Doc]:
               "Only cases whose statutory deadlines are in this state (not for agency staff)."),
         query("year", {"type": "integer", "minimum": 1000, "maximum": 9999},
               "Only cases opened in this year."),
-        query("page", {"type": "integer", "minimum": 1, "default": 1},
+        query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
               "Which page of 25, newest case first."),
     ]
 

@@ -156,7 +156,7 @@ def sample_year(today: date) -> dict[str, Any]:
         "new_date": end}])
     figures.actions = [ActionCounts("Local child safeguarding practice review", 8, 5, 1, 3, 3)]
     figures.agencies = [ActionCounts("Exampleshire Community Health Services", 3, 2, 0, 1, 1)]
-    figures.activity = [ActivityCounts("Seven-minute briefing", 2, 120)]
+    figures.activity = [ActivityCounts("Seven-minute briefing", 1, 60)]
     figures.activities = [{"held_on": start, "review": "Child K", "kind_text":
                            "Seven-minute briefing", "title": "Sharing missed contact",
                            "audience": "Health visitors and GPs", "reached": 60}]

@@ -125,7 +125,9 @@ def test_the_case_list_filters_as_the_web_does(world: World, query: str, total: 
         ("bu", "stage=nowhere", 400, "'stage' must be one of: referral, consideration"),
         ("bu", "deadline=late", 400, "'deadline' must be one of: overdue, due_soon"),
         ("bu", "year=26", 400, "'year' must be a year written like 2026"),
-        ("bu", "page=0", 400, "'page' must be a whole number from 1"),
+        ("bu", "page=0", 400, "'page' must be a whole number from 1 to 100,000"),
+        # Seven digits once passed, read as their first six (100000).
+        ("bu", "page=1000000", 400, "'page' must be a whole number from 1 to 100,000"),
         ("bu", "sort=stage", 400, "'sort' is not a filter"),
         ("agency", "deadline=overdue", 403, "Agency staff see where their referrals have"),
     ],
