@@ -7,6 +7,7 @@ server on loopback; the invitation's link is read from the email that arrived.
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from tests.browser.test_mail_pages import MailLiveServer
 from tests.conftest import make_user
 from tests.mail.conftest import SmtpServer, assert_no_personal_data
 from tests.requests.conftest import HEALTH, SCHOOL, SUMMARY, case_under_review
+from tests.test_shipped_forms import COMPLETE
 
 pytestmark = pytest.mark.browser
 YOUTH = "Testshire Youth Service"
@@ -243,7 +245,20 @@ def test_requests_from_invitation_to_the_rapid_review_report(
     page.goto(server.url + "/dashboard")
     expect(page.locator("main")).to_contain_text("Partnership's own target")
 
-    # The rapid review report holds both summaries.
+    # The rapid review itself is sent (a report is made only from a sent rapid review) ...
+    page.goto(case_url)
+    page.get_by_role("button", name="Rapid review", exact=True).click()
+    answers = copy.deepcopy(COMPLETE["rapid_review"])
+    answers.update(recommendation="local_cspr")
+    answers.pop("other_learning_route", None)
+    # One row for each agency the case already names (the form arrives with them listed).
+    answers["agency_involvement"] = [
+        {**answers["agency_involvement"][0], "agency_name": item["agency_name"]}
+        for item in COMPLETE["referral"]["agencies_involved"]
+    ]
+    fill_form(page, "rapid_review", answers)
+
+    # ... and its report holds both agencies' summaries.
     page.goto(case_url)
     page.get_by_label("Document", exact=True).select_option(label="Rapid review report")
     page.get_by_label("Full version, with names").check()
