@@ -22,6 +22,7 @@ from tests.browser.harness import LiveServer, check_page, sign_in
 pytestmark = pytest.mark.browser
 BU_EMAIL = "bu@demo.example.org"
 NURSE_EMAIL = "nurse@health.demo.example.org"
+SCHOOL_EMAIL = "dsl@school.demo.example.org"
 HEALTH = "Exampleshire Community Health Services"
 CHILD = "Freya Pretendwell"  # demo case F: the partners decided on a local review
 INQUEST = "The coroner's inquest into Freya's death will not finish within the six months."
@@ -104,7 +105,7 @@ def _appoint_the_reviewer(page: Page, commissioned: date) -> None:
     page.get_by_role("link", name="Back to the case").click()
 
 
-def _delay_for_the_inquest(page: Page, commissioned: date, told: date) -> date:
+def _delay_for_the_inquest(page: Page, commissioned: date, told: date) -> None:
     deadlines = page.get_by_role("table", name="Deadlines for this case")
     deadline = deadlines.get_by_role("row", name=re.compile("^Local review published"))
     expect(deadline).to_contain_text(clock.short_date(clock.add_months(commissioned, 6)))
@@ -118,10 +119,9 @@ def _delay_for_the_inquest(page: Page, commissioned: date, told: date) -> date:
     _date(page, "sos_told", told)
     page.get_by_role("button", name="Record the delay").click()
     expect(deadline).to_contain_text(clock.short_date(new_date))
-    return new_date
 
 
-def _hold_and_publish(page: Page, server: LiveServer, sent: date) -> date:
+def _hold_and_publish(page: Page, sent: date) -> None:
     page.get_by_role("link", name="Published, with its web address").click()
     check_page(page, "publication")
     # Within the next 5 working days, so the Deadlines page lists it with the others due soon.
@@ -167,7 +167,6 @@ def _hold_and_publish(page: Page, server: LiveServer, sent: date) -> date:
     page.get_by_role("link", name="Back to the case").click()
     _move(page, "Record publication")
     _move(page, "Move to the action plan")
-    return published
 
 
 def _plan_an_action(page: Page) -> None:
@@ -190,7 +189,8 @@ def _plan_an_action(page: Page) -> None:
     check_page(page, "the local review's action plan")
 
 
-def _agency_completes_it(page: Page, server: LiveServer, tmp_path: Path) -> None:
+def _agency_completes_it(page: Page, server: LiveServer, tmp_path: Path) -> str:
+    """Complete the action as its agency; return the action page's address."""
     sign_in(page, server, NURSE_EMAIL, DEMO_PASSWORD)
     page.get_by_role("link", name=re.compile("^Update your agency's action: Health visitors "
                                              "to check")).click()  # fmt: skip
@@ -203,6 +203,7 @@ def _agency_completes_it(page: Page, server: LiveServer, tmp_path: Path) -> None
         .fill("Every new-birth visit in the audit asked who else cares for the baby.")  # fmt: skip
     page.get_by_role("button", name="Submit as complete").click()
     expect(page.locator("#submitted")).to_contain_text("waiting for the business unit")
+    return page.url
 
 
 def test_a_demo_case_from_commissioning_to_publication_and_a_completed_action(
@@ -222,10 +223,15 @@ def test_a_demo_case_from_commissioning_to_publication_and_a_completed_action(
     check_page(page, "a case whose local review has started")
     _appoint_the_reviewer(page, commissioned)
     _delay_for_the_inquest(page, commissioned, commissioned)
-    _hold_and_publish(page, server, sent)
+    _hold_and_publish(page, sent)
     _plan_an_action(page)
 
-    _agency_completes_it(page, server, tmp_path)
+    action_url = _agency_completes_it(page, server, tmp_path)
+    # The other demo agency neither sees the action nor can open it.
+    sign_in(page, server, SCHOOL_EMAIL, DEMO_PASSWORD)
+    expect(page.get_by_text("Health visitors to check")).to_have_count(0)
+    response = page.goto(action_url)
+    assert response is not None and response.status == 404
     sign_in(page, server, BU_EMAIL, DEMO_PASSWORD)
     page.get_by_role("link", name=re.compile("^Review the evidence for action: Health "
                                              "visitors")).click()  # fmt: skip
