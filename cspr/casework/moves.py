@@ -80,7 +80,7 @@ def unmet(need: str, case: dict[str, Any]) -> str:
         return _decided(case, {"no_further_action"})
     if need == "publication_recorded":
         if publication.hold(case):
-            return "Publication is on hold: lift the hold before recording publication"
+            return publication.ON_HOLD
         return "" if get(case, "dates.published") else (
             "Record the date the report was published first")
     if need == "actions_complete":

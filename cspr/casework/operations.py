@@ -135,8 +135,7 @@ def set_fact(
     if spec is None:
         raise Refused("Select which fact to record", "name")
     if name == "dates.published" and publication.hold(case):
-        raise Refused("Publication is on hold: lift the hold before recording publication",
-                      "when")  # fmt: skip
+        raise Refused(publication.ON_HOLD, "when")
     if spec.shape == "date" and isinstance(value, date):
         if name != "dates.planned_publication":
             _not_future(value, spec.label, "when")

@@ -21,6 +21,7 @@ from cspr.storage import transactional, within_transaction
 from cspr.timeutil import uk_today
 
 MAX_TEXT = 5000
+ON_HOLD = "Publication is on hold: lift the hold before recording publication"
 COMMENTERS = {"panel": "The Panel", "sos": "The Secretary of State", "ofsted": "Ofsted"}
 CHECKLIST = (
     ("plan", "Decide what will be published"),
@@ -196,10 +197,9 @@ def record_publication(user: dict[str, Any], case_id: str, published_on: date,
 
     cases.require(user, cases.RUNS_CASES, "Only the business unit records publication")
     case = cases.get_case(user, case_id, action="")
-    current = hold(case)
-    if current is not None:
-        raise Refused(f"Publication is on hold ({current['reason']}): lift the hold before "
-                      "recording publication")  # fmt: skip
+    if hold(case) is not None:
+        # Against the lift form's reason: lifting the hold is the way on (its form is shown).
+        raise Refused(ON_HOLD, "lift_reason")
     address = web_address.strip()
     if not address.startswith(("https://", "http://")) or len(address) > 500 or " " in address:
         raise Refused("Enter the web address where the report is published, starting with "

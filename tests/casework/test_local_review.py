@@ -137,3 +137,73 @@ def test_the_checklist_and_its_page(app: Flask, people: dict) -> None:  # noqa: 
     bad = client.post(f"/cases/{case_id}/publication",
                       data={"form": "hold", "reason": "", "csrf_token": csrf_token(page.text)})
     assert "There is a problem" in bad.text and "Enter the date to look at the hold" in bad.text
+
+
+def test_the_publication_page_offers_no_publication_while_a_hold_is_on(
+    app: Flask, people: dict  # noqa: F811
+) -> None:
+    case_id = _commissioned(app, people)
+    with app.app_context():
+        publication.set_hold(people["bu"], case_id, "An inquest is due to start in the spring.",
+                             uk_today() + timedelta(days=40))  # fmt: skip
+    client = app.test_client()
+    sign_in(client, "bu@testshire.example.org")
+    page = client.get(f"/cases/{case_id}/publication").text
+    assert "Publication is on hold: An inquest is due to start in the spring. Set by" in page
+    assert "Publication cannot be recorded while it is on hold. Lift the hold first." in page
+    assert 'value="publish"' not in page and "Record publication</button>" not in page
+    # A page opened before the hold was put on is refused, pointing at the way on: lifting it.
+    today = uk_today()
+    refused = client.post(f"/cases/{case_id}/publication", data={
+        "form": "publish", "published_on-day": str(today.day),
+        "published_on-month": str(today.month), "published_on-year": str(today.year),
+        "web_address": "https://www.example.org/reviews/child-a", "csrf_token": csrf_token(page),
+    })  # fmt: skip
+    assert refused.status_code == 200
+    assert ('<a href="#lift_reason">Publication is on hold: lift the hold before recording '
+            "publication</a>") in refused.text  # fmt: skip
+    assert casefacts.get(_case(app, case_id), "dates.published") is None
+
+
+def test_the_six_month_date_moves_only_with_an_approved_delay(
+    app: Flask, people: dict  # noqa: F811
+) -> None:
+    case_id = _commissioned(app, people)
+    bu = people["bu"]
+    six_months = clock.add_months(COMMISSIONED, 6)
+    later = max(six_months, uk_today()) + timedelta(days=90)
+
+    def due() -> date | None:
+        return deadlines.publication_due(_case(app, case_id))
+
+    # A later planned publication date, typed on the Key dates page, is a plan, not a delay.
+    client = app.test_client()
+    sign_in(client, "bu@testshire.example.org")
+    token = csrf_token(client.get(f"/cases/{case_id}/facts").text)
+    saved = client.post(f"/cases/{case_id}/facts", data={
+        "dates_planned_publication-day": str(later.day),
+        "dates_planned_publication-month": str(later.month),
+        "dates_planned_publication-year": str(later.year), "csrf_token": token})  # fmt: skip
+    assert saved.status_code == 302
+    assert casefacts.get(_case(app, case_id), "dates.planned_publication") == later.isoformat()
+    assert due() == six_months
+    with app.app_context():
+        verbs.set_fact(bu, case_id, "dates.planned_publication", later + timedelta(days=30))
+        assert due() == six_months
+        # A delay without who approved it, or without telling the Panel, is not recorded.
+        with pytest.raises(Refused, match="who approved"):
+            verbs.record_delay(bu, case_id, "The inquest will not finish in time.", " ", later,
+                               uk_today(), uk_today())  # fmt: skip
+        with pytest.raises(Refused, match="must be today or in the past"):
+            verbs.record_delay(bu, case_id, "The inquest will not finish in time.",
+                               "Jo Example, chair", later, uk_today() + timedelta(days=1),
+                               uk_today())  # fmt: skip
+        with pytest.raises(Forbidden):
+            verbs.record_delay(people["la"], case_id, "The inquest will not finish in time.",
+                               "Jo Example, chair", later, uk_today(), uk_today())  # fmt: skip
+        assert due() == six_months and not _case(app, case_id).get("delays")
+        verbs.record_delay(bu, case_id, "The inquest will not finish in time.",
+                           "Jo Example, chair", later, uk_today(), uk_today())  # fmt: skip
+    assert due() == later
+    found = {d.key: d for d in deadlines.deadlines(_case(app, case_id), uk_today())}
+    assert found["publication"].status.due == later
