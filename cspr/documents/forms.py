@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from cspr.documents.pseudonyms import KINDS, MAX_LENGTH
@@ -77,3 +77,29 @@ class PseudonymForm(FlaskForm):
         validators=[InputRequired(message="Select who the person is")],
     )
     submit = SubmitField("Add to the register", widget=GovSubmitInput())
+
+
+class DecisionForm(FlaskForm):
+    """What to do with one candidate found in an anonymised document."""
+
+    text = HiddenField()
+    kind = HiddenField()
+    choice = RadioField(
+        "What should happen to it?",
+        choices=[
+            ("pseudonym", "It identifies someone: add it to the register with a pseudonym"),
+            ("withheld", "It identifies someone: add it to the register as [withheld]"),
+            ("not_identifying", "It does not identify anyone in this case"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select what should happen to it")],
+    )
+    pseudonym = StringField(
+        "Pseudonym",
+        description="Only when adding it with a pseudonym, for example Neighbour or Teacher 1",
+        widget=GovTextInput(),
+        validators=[
+            Length(max=MAX_LENGTH, message=f"Pseudonym must be {MAX_LENGTH} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save this decision", widget=GovSubmitInput())
