@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-SAFE = ["Child A", "Child B", "Mother", "Father", "Referrer", "Exampleshire Safeguarding Children Partnership"]
+SAFE = ["Child A", "Child B", "Mother", "Father", "Referrer",
+        "Exampleshire Safeguarding Children Partnership"]
 
 CORPUS: list[dict[str, Any]] = [
     {"text": "Her mother's partner (Mark Sampleman) called an ambulance at 02:10 on Tuesday.",
@@ -33,7 +34,8 @@ CORPUS: list[dict[str, Any]] = [
      "labels": ["PC Sam Hollis", "DS Khan"], "held": []},
     {"text": "Following the strategy discussion, Gary went back to the flat alone.",
      "labels": ["Gary"], "held": []},
-    {"text": "The Independent Chair, Children's Social Care and the Designated Nurse agreed the Terms of Reference in January.",
+    {"text": "The Independent Chair, Children's Social Care and the Designated Nurse agreed the "
+             "Terms of Reference in January.",
      "labels": [], "held": []},
     {"text": "Working Together to Safeguard Children 2023 sets out the Rapid Review process.",
      "labels": [], "held": []},
@@ -59,9 +61,11 @@ CORPUS: list[dict[str, Any]] = [
      "labels": ["Jordan Notreal"], "held": ["Jordan Notreal"]},
     {"text": "The Emergency Department at St Elsewhere Hospital referred the same day.",
      "labels": [], "held": []},
-    {"text": "Ms Testwick said the boy had bruises. Child A's teacher, Miss Ellie Inventa, agreed.",
+    {"text": "Ms Testwick said the boy had bruises. Child A's teacher, Miss Ellie Inventa, "
+             "agreed.",
      "labels": ["Ms Testwick", "Miss Ellie Inventa"], "held": []},
-    {"text": "The Rapid Review met on Wednesday 8 October; Health, Police and the Council attended.",
+    {"text": "The Rapid Review met on Wednesday 8 October; Health, Police and the Council "
+             "attended.",
      "labels": [], "held": []},
     {"text": "Key Learning: Information Sharing between the GP and Early Help was slow.",
      "labels": [], "held": []},

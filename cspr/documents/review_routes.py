@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from cspr.admin.forms import ConfirmForm
-from cspr.auth.roles import BUSINESS_UNIT
+from cspr.auth.roles import BUSINESS_UNIT, roles_required
 from cspr.documents import operations
 from cspr.documents.anonymise import operations as review_ops
 from cspr.documents.anonymise.pipeline import NeedsReview
@@ -14,7 +14,6 @@ from cspr.documents.forms import DecisionForm
 from cspr.documents.routes import CASE_ROLES, _back, _user, bp
 from cspr.exceptions import Forbidden, Refused
 from cspr.forms_support import attach_error
-from cspr.auth.roles import roles_required
 from cspr.storage import NotFound
 
 
@@ -38,8 +37,10 @@ def review(case_id: str, template_id: str) -> ResponseReturnValue:
         form = DecisionForm(prefix=f"c{which}")
         if form.validate_on_submit():
             try:
-                done = review_ops.decide(user, case_id, form.text.data or "", form.kind.data or "",
-                                         form.choice.data or "", form.pseudonym.data or "")  # fmt: skip
+                done = review_ops.decide(
+                    user, case_id, form.text.data or "", form.kind.data or "",
+                    form.choice.data or "", form.pseudonym.data or "",
+                )
             except (NotFound, Forbidden):
                 abort(404)
             except Refused as refused:

@@ -162,15 +162,12 @@ def test_the_review_page_shows_each_candidate_escaped_and_checks_the_answers(
                             review.text))  # fmt: skip
     index = {text: n for n, text in shown.items()}["Ray Inventedson"]
     token = csrf_token(review.text)
-    empty = client.post(url, data={"csrf_token": token, "which": str(index),
-                                   f"c{index}-csrf_token": token, f"c{index}-text": "Ray Inventedson",
-                                   f"c{index}-kind": "name", f"c{index}-choice": "pseudonym"})  # fmt: skip
+    answer = {"csrf_token": token, "which": str(index), f"c{index}-text": "Ray Inventedson",
+              f"c{index}-kind": "name", f"c{index}-choice": "pseudonym"}  # fmt: skip
+    empty = client.post(url, data=answer)
     assert "<title>Error: " in empty.text
     assert "Enter a pseudonym, or add it to the register as [withheld]" in empty.text
-    added = client.post(url, data={"csrf_token": token, "which": str(index),
-                                   f"c{index}-csrf_token": token, f"c{index}-text": "Ray Inventedson",
-                                   f"c{index}-kind": "name", f"c{index}-choice": "pseudonym",
-                                   f"c{index}-pseudonym": "Stepfather"},
-                        follow_redirects=True)  # fmt: skip
+    added = client.post(url, data={**answer, f"c{index}-pseudonym": "Stepfather"},
+                        follow_redirects=True)
     assert "“Ray Inventedson” has been added to the register as Stepfather." in added.text
     assert "<mark>Ray Inventedson</mark>" not in added.text

@@ -31,10 +31,9 @@ def public_details(partnership: dict[str, Any], title: str) -> list[str]:
     The contact for families is the partnership's published contact, named in its letters.
     """
     contact = partnership.get("family_contact") or {}
-    return [partnership.get("name", ""), *partnership.get("address", []),
-            partnership.get("address_text", ""), partnership.get("email", ""),
-            partnership.get("phone", ""), contact.get("name", ""), contact.get("role", ""), contact.get("email", ""),
-            contact.get("phone", ""), title]  # fmt: skip
+    own = [partnership.get(k, "") for k in ("name", "address_text", "email", "phone")]
+    return [*own, *partnership.get("address", []),
+            *(contact.get(k, "") for k in ("name", "role", "email", "phone")), title]
 
 
 def finish(

@@ -16,12 +16,12 @@ from cspr.casework import casefacts, cases
 from cspr.documents.anonymise.detect import KIND_WORDS, CaseWords, key_of
 from cspr.documents.case_values import person
 from cspr.documents.context import found_names
+from cspr.documents.filters import uk_date
 from cspr.documents.pseudonyms import MAX_LENGTH
 from cspr.exceptions import Forbidden, Refused
 from cspr.formengine.definitions import FormDefinition
 from cspr.formengine.fieldtypes import field_type
 from cspr.storage import get_store, transactional
-from cspr.documents.filters import uk_date
 
 TABLE = "anonymisation_decisions"
 # Answers to questions with these words in their name are the case's schools and surgeries.
