@@ -119,7 +119,7 @@ def document_text(content: bytes) -> str:
 
 
 @within_transaction
-def _next_number(case_id: str, template_id: str) -> int:
+def next_number(case_id: str, template_id: str) -> int:
     """Allocate the next version number of a template's document for a case, never twice."""
     store = get_store()
     key = f"{case_id}.{template_id}"
@@ -224,7 +224,7 @@ def _keep(user: dict[str, Any], case: dict[str, Any], rendered: Rendered, docume
           check: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
     """Record a made document as the next version, on the case's timeline and in the audit."""
     template, version, anonymised = rendered.template, rendered.version, check is not None
-    number = _next_number(case["id"], template["id"])
+    number = next_number(case["id"], template["id"])
     label = " (anonymised)" if anonymised else ""
     record = get_store().insert(
         DOCUMENTS,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from cspr.admin.forms import ConfirmForm
 from cspr.auth.roles import BUSINESS_UNIT, roles_required
-from cspr.documents import operations
+from cspr.documents import final_report, operations
 from cspr.documents.anonymise import operations as review_ops
 from cspr.documents.anonymise.pipeline import NeedsReview
-from cspr.documents.forms import DecisionForm
+from cspr.documents.forms import DecisionForm, FinalReportForm
 from cspr.documents.routes import CASE_ROLES, _back, _user, bp
 from cspr.exceptions import Forbidden, Refused
 from cspr.forms_support import attach_error
@@ -95,3 +97,33 @@ def save_reviewed(case_id: str, template_id: str) -> ResponseReturnValue:
         "saved. Download it from the list of documents.",
         "success",
     )
+
+
+@bp.route("/cases/<case_id>/final-report", methods=["GET", "POST"])
+@roles_required(BUSINESS_UNIT)
+def final_report_upload(case_id: str) -> ResponseReturnValue:
+    """Upload the local review's final report: checked for names before it is kept."""
+    user = _user()
+    form = FinalReportForm()
+    found: list[Any] = []
+    if form.validate_on_submit():
+        upload = request.files.get(form.file.name)
+        try:
+            if upload is None or not upload.filename:
+                raise Refused("Select the final report", "file")
+            record, found = final_report.upload(user, case_id, upload, bool(form.confirmed.data))
+        except (NotFound, Forbidden):
+            abort(404)
+        except Refused as refused:
+            attach_error(form, refused, "file")
+        else:
+            if record is not None:
+                return _back(case_id, f"The final report v{record['version']} has been checked "
+                             "and kept with the case's documents.", "success")  # fmt: skip
+    try:
+        case = operations.case_for(user, case_id)
+    except (NotFound, Forbidden):
+        abort(404)
+    return render_template("documents/final_report.html", title="Upload the final report",
+                           form=form if form.errors else None, upload_form=form, case=case,
+                           found=found)  # fmt: skip
