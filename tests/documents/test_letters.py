@@ -253,7 +253,7 @@ def test_templates_declare_whether_they_are_letters_to_the_family(demo_app: Flas
     assert shipped == {"family_decision_letter": True, "family_invitation_letter": True,
                        "panel_notification_summary": False, "rapid_review_report": False,
                        "terms_of_reference": False, "publication_notice": False,
-                       "delay_notice": False}  # fmt: skip
+                       "delay_notice": False, "yearly_report_section": False}  # fmt: skip
     admin = client_for(demo_app, ADMIN)
     page = admin.get("/admin/templates/family_invitation_letter")
     assert "Letter to the family" in page.text and "Yes: not made while" in page.text
