@@ -14,7 +14,6 @@ import secrets
 import zipfile
 from typing import Any
 
-from lxml import etree
 from werkzeug.datastructures import FileStorage
 
 from cspr import audit
@@ -55,6 +54,8 @@ def scan_report(user: dict[str, Any], case_id: str, content: bytes) -> list[Cand
     words = review.case_words(case, forms, register, public)
     words.names += [e["real"] for e in register]  # an upload is not redacted: look for all
     words.safe = [s for s in words.safe if s.lower() not in {e["real"].lower() for e in register}]
+    from lxml import etree  # loaded when first needed
+
     try:
         passages = read_passages(content)
     except (zipfile.BadZipFile, etree.LxmlError, KeyError) as error:  # damaged or disguised

@@ -11,11 +11,13 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from cspr.documents.parts import NOTE_PARTS
 from cspr.documents.xmlparse import safe_parser
+
+if TYPE_CHECKING:  # lxml loads when a document is first read, not when the app starts
+    from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
@@ -83,6 +85,8 @@ def _where_in(paragraph: etree._Element, part: str) -> str:
 
 def read_passages(content: bytes) -> list[Passage]:
     """Return every paragraph and property of a Word file, once each, with where it is."""
+    from lxml import etree
+
     found: dict[tuple[str, str], None] = {}
     with zipfile.ZipFile(BytesIO(content)) as archive:
         for name in archive.namelist():
@@ -111,6 +115,8 @@ def read_passages(content: bytes) -> list[Passage]:
 
 def _rewrite(content: bytes, change: Callable[[str, etree._Element], bool]) -> bytes:
     """Return a copy of a Word file with change() applied to each XML part it says it changed."""
+    from lxml import etree
+
     out = BytesIO()
     with zipfile.ZipFile(BytesIO(content)) as source, zipfile.ZipFile(
         out, "w", zipfile.ZIP_DEFLATED
@@ -147,6 +153,8 @@ def replace_text(content: bytes, apply: Callable[[str], str]) -> bytes:
 
 def clean(content: bytes, author: str) -> bytes:
     """Give a finished file no history: author set, changes accepted, comment authors removed."""
+    from lxml import etree
+
 
     def change(name: str, root: etree._Element) -> bool:
         """Clean one part."""
