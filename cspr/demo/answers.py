@@ -578,7 +578,8 @@ STORIES: dict[str, Story] = {s.letter: s for s in [
         learning="Safer sleep conversations must be linked to parents' alcohol use and "
         "repeated, not given once.",
         good="The health visitor recorded the sofa concern clearly and shared it.",
-        safety="Freya's twin brother is safe with his aunt under a plan agreed by the court.",
+        safety="Freya's twin brother is safe with his aunt, Nadia Holloway, under a plan agreed "
+        "by the court.",
     ),
     Story(
         letter="G", given="George", family="Inventington", age_days=2950, gender="male",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from cspr.documents.pseudonyms import KINDS, MAX_LENGTH
@@ -77,3 +78,46 @@ class PseudonymForm(FlaskForm):
         validators=[InputRequired(message="Select who the person is")],
     )
     submit = SubmitField("Add to the register", widget=GovSubmitInput())
+
+
+class DecisionForm(FlaskForm):
+    """What to do with one candidate found in an anonymised document."""
+
+    text = HiddenField()
+    kind = HiddenField()
+    choice = RadioField(
+        "What should happen to it?",
+        choices=[
+            ("pseudonym", "It identifies someone: add it to the register with a pseudonym"),
+            ("withheld", "It identifies someone: add it to the register as [withheld]"),
+            ("not_identifying", "It does not identify anyone in this case"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select what should happen to it")],
+    )
+    pseudonym = StringField(
+        "Pseudonym",
+        description="Only when adding it with a pseudonym, for example Neighbour or Teacher 1",
+        widget=GovTextInput(),
+        validators=[
+            Length(max=MAX_LENGTH, message=f"Pseudonym must be {MAX_LENGTH} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save this decision", widget=GovSubmitInput())
+
+
+class FinalReportForm(FlaskForm):
+    """The final report of a local review, as a Word document, and the reviewer's confirmation."""
+
+    file = FileField(
+        "Upload the final report",
+        description="The Word version (.docx), 20 MB or smaller. It is checked for names and "
+        "other details that may identify someone before it is kept.",
+        widget=GovFileInput(),
+    )
+    confirmed = BooleanField(
+        "I have looked at everything listed above and none of it identifies anyone",
+        description="The report is then kept, with your name as the person who checked it.",
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Check and upload", widget=GovSubmitInput())

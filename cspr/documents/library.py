@@ -17,7 +17,7 @@ from typing import Any
 
 from cspr import audit
 from cspr.exceptions import Refused
-from cspr.storage import NotFound, StoreError, get_store
+from cspr.storage import NotFound, StoreError, get_store, transactional, within_transaction
 from cspr.storage.fsutil import atomic_write, make_private_dir
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "doc_templates"
@@ -63,6 +63,7 @@ def version_id(template_id: str, number: int) -> str:
     return f"{template_id}@{number}"
 
 
+@within_transaction
 def _insert_version(template_id: str, number: int, content: bytes, **extra: Any) -> dict[str, Any]:
     """Record one version of a template, its file written first."""
     digest = _keep(content)
@@ -97,6 +98,7 @@ def sync_shipped() -> None:
         _SYNCED.add(key)
 
 
+@transactional
 def _sync_one(entry: dict[str, Any]) -> None:
     """Add one shipped template, or its new version, to storage."""
     store = get_store()
@@ -188,6 +190,7 @@ def rules(version: dict[str, Any]) -> tuple[bool, list[str]]:
     return to_family or bool(FAMILY_ADDRESS & set(version.get("paths") or [])), needs
 
 
+@transactional
 def add_version(
     user: dict[str, Any],
     template_id: str | None,
@@ -239,6 +242,7 @@ def is_live(template: dict[str, Any]) -> bool:
     return int(template.get("active_version") or 0) > 0
 
 
+@transactional
 def use_version(user: dict[str, Any], template_id: str, number: int) -> dict[str, Any]:
     """Make a version of a template the one in use: a new one, or an earlier one again."""
     template = get_template(template_id)

@@ -12,7 +12,7 @@ import re
 import secrets
 import zipfile
 from io import BytesIO
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 
@@ -21,6 +21,8 @@ from cspr.admin import partnership
 from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER
 from cspr.casework import calendar_settings, cases, decisions
 from cspr.documents import isolation, library, pdf, pseudonyms, readiness, variables
+from cspr.documents.anonymise import pipeline, review
+from cspr.documents.anonymise.detect import Candidate
 from cspr.documents.context import Settings, build_context, found_names, partnership_values
 from cspr.documents.filters import FILTER_NAMES, make_filters
 from cspr.documents.render import render_docx
@@ -33,7 +35,7 @@ from cspr.formengine import operations as form_ops
 from cspr.formengine import registry
 from cspr.formengine.attachments import safe_filename
 from cspr.formengine.definitions import FormDefinition
-from cspr.storage import NotFound, StoreError, get_store
+from cspr.storage import NotFound, get_store, transactional, within_transaction
 from cspr.storage.fsutil import atomic_write, make_private_dir
 from cspr.timeutil import uk_today
 
@@ -81,7 +83,7 @@ def fill_template(content: bytes, context: dict[str, Any]) -> bytes:
     )
 
 
-def _case_for(user: dict[str, Any], case_id: str) -> dict[str, Any]:
+def case_for(user: dict[str, Any], case_id: str) -> dict[str, Any]:
     """Return a case whose documents the user may see, or refuse."""
     if user["role"] not in CAN_GENERATE:
         raise Forbidden("Only the business unit, partners and the chair work with case documents")
@@ -116,23 +118,31 @@ def document_text(content: bytes) -> str:
     return "\n".join(lines)
 
 
-def _next_number(case_id: str, template_id: str) -> int:
+@within_transaction
+def next_number(case_id: str, template_id: str) -> int:
     """Allocate the next version number of a template's document for a case, never twice."""
     store = get_store()
     key = f"{case_id}.{template_id}"
-    try:
+    if store.get(COUNTERS, key) is None:
         store.insert(COUNTERS, {"id": key, "last": 1})
         return 1
-    except StoreError:
-        pass  # it exists: count on from it
     counter = store.update(COUNTERS, key, lambda doc: {**doc, "last": int(doc["last"]) + 1})
     return int(counter["last"])
 
 
-def render_for_case(
+class Rendered(NamedTuple):
+    """A document filled in for a case, with what may still identify someone in it."""
+
+    data: bytes
+    template: dict[str, Any]
+    version: dict[str, Any]
+    candidates: list[Candidate]
+
+
+def render_checked(
     user: dict[str, Any], case: dict[str, Any], template_id: str, anonymised: bool
-) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
-    """Fill a template for a case; return the document, the template and the version used."""
+) -> Rendered:
+    """Fill a template for a case; anonymised, also find what may still identify someone."""
     if template_id in YEAR_TEMPLATES:
         raise NotFound(template_id)  # made from the yearly figures, for no one case
     template, version = library.active(template_id)
@@ -143,10 +153,11 @@ def render_for_case(
     if refused:
         raise Refused(refused)
     register = pseudonyms.entries_for(case, _referral(case, forms))
+    current = settings()
     context, redactor = build_context(
         case,
         forms,
-        settings(),
+        current,
         template={"id": template["id"], "title": template["title"]},
         author=user,
         register=register,
@@ -162,15 +173,20 @@ def render_for_case(
         raise Refused(f"“{template['title']}” was not made: {stale} Ask an administrator to "
                       "upload a corrected version of the template.")  # fmt: skip
     data = fill_template(content, context)
-    if redactor is not None:
-        leaks = redactor.leaks(document_text(data))
-        if leaks:
-            raise Refused(
-                "The anonymised version was not saved because it still contained "
-                f"{', '.join(leaks)}. Add the name to the case's pseudonym register, or take "
-                "it out of the template."
-            )
-    return data, template, version
+    if redactor is None:
+        return Rendered(data, template, version, [])
+    public = pipeline.public_details(current.partnership, template["title"])
+    words = review.case_words(case, forms, register, public)
+    data, candidates = pipeline.finish(data, redactor, words, current.partnership["name"])
+    return Rendered(data, template, version, candidates)
+
+
+def render_for_case(
+    user: dict[str, Any], case: dict[str, Any], template_id: str, anonymised: bool
+) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
+    """Fill a template for a case; return the document, the template and the version used."""
+    rendered = render_checked(user, case, template_id, anonymised)
+    return rendered.data, rendered.template, rendered.version
 
 
 def _filename(case: dict[str, Any], title: str, number: int, label: str) -> str:
@@ -180,43 +196,66 @@ def _filename(case: dict[str, Any], title: str, number: int, label: str) -> str:
 
 
 def generate_document(
-    user: dict[str, Any], case_id: str, template_id: str, anonymised: bool
+    user: dict[str, Any], case_id: str, template_id: str, anonymised: bool,
+    reviewed: bool = False,
 ) -> dict[str, Any]:
-    """Make a document for a case from a template, keep it as the next version, log it."""
-    case = _case_for(user, case_id)
-    data, template, version = render_for_case(user, case, template_id, anonymised)
-    number = _next_number(case_id, template_id)
+    """Make a document for a case from a template, keep it as the next version, log it.
+
+    An anonymised version is kept only when nothing in it may identify someone unreviewed:
+    otherwise NeedsReview is raised and nothing is saved.
+    """
+    case = case_for(user, case_id)
+    rendered = render_checked(user, case, template_id, anonymised)
+    if rendered.candidates:
+        raise pipeline.NeedsReview(rendered.candidates)
     document_id = secrets.token_hex(16)
     folder = get_store().data_dir / AREA
     make_private_dir(folder)
-    atomic_write(folder / f"{document_id}.docx", [data])
+    atomic_write(folder / f"{document_id}.docx", [rendered.data])
+    check = None
+    if anonymised:
+        check = {"checked_at": cases.now_iso(), "reviewed_by": user["name"] if reviewed else "",
+                 "decisions": len(review.decisions(case_id))}  # fmt: skip
+    return _keep(user, case, rendered, document_id, check)
+
+
+@transactional
+def _keep(user: dict[str, Any], case: dict[str, Any], rendered: Rendered, document_id: str,
+          check: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+    """Record a made document as the next version, on the case's timeline and in the audit."""
+    template, version, anonymised = rendered.template, rendered.version, check is not None
+    number = next_number(case["id"], template["id"])
     label = " (anonymised)" if anonymised else ""
     record = get_store().insert(
         DOCUMENTS,
         {
             "id": document_id,
-            "case_id": case_id,
+            "case_id": case["id"],
             "template_id": template["id"],
             "template_title": template["title"],
             "template_version": version["version"],
             "version": number,
             "anonymised": anonymised,
+            "check": check,
             "filename": _filename(case, template["title"], number, label),
-            "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(rendered.data),
+            "sha256": hashlib.sha256(rendered.data).hexdigest(),
             "made_by": user["id"],
             "made_by_name": user["name"],
             "made_at": cases.now_iso(),
         },
     )
     text = f"{template['title']} v{number}{label} generated"
-    cases.add_timeline_entry(case_id, "document", text, user)
+    if check and check["reviewed_by"]:
+        text += f", checked for names and reviewed by {check['reviewed_by']}"
+    cases.add_timeline_entry(case["id"], "document", text, user)
     audit.record(
         "create",
         "document",
         document_id,
-        {"case": case_id, "template": template["id"], "template_version": version["version"],
-         "version": number, "anonymised": anonymised},
+        {"case": case["id"], "template": template["id"], "template_version": version["version"],
+         "version": number, "anonymised": anonymised,
+         "reviewed": bool(check and check["reviewed_by"])},
         user=user,
     )  # fmt: skip
     return record
@@ -224,7 +263,7 @@ def generate_document(
 
 def history(user: dict[str, Any], case_id: str) -> list[dict[str, Any]]:
     """Return a case's documents, newest first."""
-    _case_for(user, case_id)
+    case_for(user, case_id)
     return _newest_first(case_id)
 
 
@@ -242,7 +281,7 @@ def read_document(
     )
     if record is None or kind not in ("docx", "pdf"):
         raise NotFound(document_id)
-    _case_for(user, record["case_id"])
+    case_for(user, record["case_id"])
     folder = get_store().data_dir / AREA
     data = (folder / f"{document_id}.docx").read_bytes()
     filename, mimetype = record["filename"], DOCX
@@ -262,7 +301,7 @@ def read_document(
 
 def register_page(user: dict[str, Any], case_id: str) -> dict[str, Any]:
     """Return a case's pseudonym register and the names it does not cover yet, logging the view."""
-    case = _case_for(user, case_id)
+    case = case_for(user, case_id)
     forms = sent_forms(case_id)
     entries = pseudonyms.entries_for(case, _referral(case, forms))
     audit.record("view", "pseudonym_register", case_id, user=user)
@@ -273,7 +312,7 @@ def change_register(
     user: dict[str, Any], case_id: str, action: str, **values: str
 ) -> list[dict[str, str]]:
     """Add a name to a case's register or take one out."""
-    case = _case_for(user, case_id)
+    case = case_for(user, case_id)
     pseudonyms.entries_for(case, _referral(case, sent_forms(case_id)))
     if action == "add":
         return pseudonyms.add_entry(

@@ -15,7 +15,7 @@ from typing import Any
 from cspr import audit
 from cspr.auth.roles import BUSINESS_UNIT
 from cspr.exceptions import Forbidden, Refused
-from cspr.storage import StoreError, get_store
+from cspr.storage import get_store, transactional
 
 TABLE = "pseudonym_registers"
 KINDS = {
@@ -76,6 +76,7 @@ def seed_entries(case: dict[str, Any], referral: dict[str, Any] | None) -> list[
     return entries
 
 
+@transactional
 def entries_for(case: dict[str, Any], referral: dict[str, Any] | None) -> list[dict[str, str]]:
     """Return a case's register, making it from the referral the first time it is needed."""
     store = get_store()
@@ -83,11 +84,7 @@ def entries_for(case: dict[str, Any], referral: dict[str, Any] | None) -> list[d
     if found is not None:
         return list(found["entries"])
     entries = seed_entries(case, referral)
-    try:
-        store.insert(TABLE, {"id": case["id"], "entries": entries})
-    except StoreError:  # made by another request a moment ago: use theirs
-        again = store.get(TABLE, case["id"])
-        return list(again["entries"]) if again else entries
+    store.insert(TABLE, {"id": case["id"], "entries": entries})  # under the lock: made once
     audit.record("create", "pseudonym_register", case["id"], {"entries": len(entries)})
     return entries
 
@@ -102,6 +99,7 @@ def _contains_word(text: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
 
 
+@transactional
 def add_entry(
     user: dict[str, Any], case: dict[str, Any], real: str, pseudonym: str, kind: str
 ) -> list[dict[str, str]]:
@@ -136,6 +134,7 @@ def add_entry(
     return list(updated["entries"])
 
 
+@transactional
 def remove_entry(user: dict[str, Any], case: dict[str, Any], real: str) -> list[dict[str, str]]:
     """Take a real name out of a case's register (business unit only)."""
     if user["role"] != BUSINESS_UNIT:
@@ -194,8 +193,13 @@ class Redactor:
             return text
         return self._regex.sub(lambda m: self._pseudonym[m.lastgroup or ""], text)
 
-    def leaks(self, text: str) -> list[str]:
-        """Return the real names still present in text."""
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Return where each known real name is in text: (start, end, the name as known)."""
         if self._regex is None:
             return []
-        return sorted({self._real[m.lastgroup or ""] for m in self._regex.finditer(text)})
+        return [(m.start(), m.end(), self._real[m.lastgroup or ""])
+                for m in self._regex.finditer(text)]  # fmt: skip
+
+    def leaks(self, text: str) -> list[str]:
+        """Return the real names still present in text."""
+        return sorted({real for _, _, real in self.find(text)})

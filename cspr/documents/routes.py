@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from cspr.admin.forms import ConfirmForm
 from cspr.auth.roles import ADMIN, BUSINESS_UNIT, CHAIR, PARTNER, current_user, roles_required
 from cspr.documents import library, manage, operations
+from cspr.documents.anonymise.pipeline import NeedsReview
 from cspr.documents.filters import FILTER_DOCS
 from cspr.documents.forms import PseudonymForm
 from cspr.documents.pseudonyms import KINDS
@@ -69,6 +70,9 @@ def generate(case_id: str) -> ResponseReturnValue:
         )
     except (NotFound, Forbidden):
         abort(404)
+    except NeedsReview:
+        # Nothing saved: the user sees what may identify someone, in its sentence, and decides.
+        return redirect(url_for("documents.review", case_id=case_id, template_id=template_id))
     except Refused as refused:
         return _back(case_id, refused.message, "error")
     kind = " (anonymised)" if record["anonymised"] else ""

@@ -98,6 +98,8 @@ GET_ALLOWED: dict[str, set[str]] = {
     "password_reset.choose": EVERYONE,
     "documents.download": CASE_ROLES,
     "documents.pseudonyms": CASE_ROLES,
+    "documents.review": CASE_ROLES,  # partners and the chair see it; only the business unit decides
+    "documents.final_report_upload": {BU},
     "documents.variables": {ADMIN, BU},
     "doc_templates.index": {ADMIN},
     "doc_templates.upload_page": {ADMIN},
@@ -226,6 +228,9 @@ POST_ALLOWED: dict[str, set[str]] = {
     "documents.generate": CASE_ROLES,
     "documents.pseudonyms": {BU},
     "documents.remove_pseudonym": {BU},
+    "documents.review": {BU},
+    "documents.save_reviewed": CASE_ROLES,
+    "documents.final_report_upload": {BU},
     "doc_templates.upload_page": {ADMIN},
     "doc_templates.use": {ADMIN},
     "builder.new": {ADMIN},
