@@ -149,7 +149,9 @@ def test_cspr_base_url_wins_over_the_port(data_dir: Path, smtp: SmtpServer) -> N
 
 
 def test_the_demo_prints_the_port_make_run_serves_on(tmp_path: Path) -> None:
-    plan = subprocess.run(["make", "-n", "run", "DEMO=1", "PORT=5301"], cwd=ROOT, timeout=60,
+    # --no-print-directory: under `make test` a nested make would add "Leaving directory" lines.
+    plan = subprocess.run(["make", "--no-print-directory", "-n", "run", "DEMO=1", "PORT=5301"],
+                          cwd=ROOT, timeout=60,
                           capture_output=True, text=True, check=True).stdout.splitlines()
     assert plan[-1].endswith("-m cspr.serve --host 127.0.0.1 --port 5301")
     (demo,) = [line for line in plan if "app demo" in line]
