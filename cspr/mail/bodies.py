@@ -115,6 +115,15 @@ KINDS: dict[str, Wording] = {
         "is not yet recorded as met:\n{{ deadline }}\n\nThe case is at the {{ stage }} stage. "
         "If the work is done, record the date on the case page:\n{{ link }}" + _FOOTER,
     ),
+    "report_may_come_down": Wording(
+        "Published report may come off the website",
+        "Sent to the business unit once, when a published review has been on the website for the "
+        "year it must stay there.",
+        "Report may now come off the website: case {{ reference }}",
+        "Dear {{ recipient_name }},\n\nThe review for case {{ reference }} has been published "
+        "for a year:\n{{ deadline }}\n\nNothing has to be done: whether it stays up is the "
+        "partnership's choice. Sign in to see the case:\n{{ link }}" + _FOOTER,
+    ),
     "action_overdue": Wording(
         "Action overdue",
         "Sent to the owning agency's staff and the business unit when an action in an action "

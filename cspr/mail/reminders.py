@@ -21,7 +21,7 @@ from flask import current_app
 
 from cspr import audit
 from cspr.auth.roles import ADMIN, BUSINESS_UNIT
-from cspr.casework import clock, deadlines, stages
+from cspr.casework import casefacts, clock, deadlines, stages
 from cspr.casework.calendar_settings import closures
 from cspr.casework.cases import CASES
 from cspr.exceptions import Forbidden, Refused
@@ -88,6 +88,19 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
 
 
+def may_come_down(case: dict[str, Any], today: date) -> tuple[str, str] | None:
+    """Return (key, text) once a published report has been up for the year it must stay."""
+    published = casefacts.get_date(case, "dates.published")
+    if published is None:
+        return None
+    until = clock.keep_published_until(published)
+    if until > today:
+        return None
+    text = (f"Published on {clock.long_date(published)}; it may come off the website from "
+            f"{clock.long_date(until)}, if the partnership chooses")  # fmt: skip
+    return f"takedown:{case['id']}:{published.isoformat()}", text
+
+
 def due_reminders(
     case: dict[str, Any], today: date, days_before: int, closed: frozenset[date]
 ) -> list[tuple[str, str, str]]:
@@ -120,6 +133,15 @@ def run_reminders(today: date | None = None) -> ReminderRun:
         run.checked += 1
         for kind, key, text in due_reminders(case, today, run.days_before, closed):
             ids = notify_case(kind, key, case, business_unit, deadline=text)
+            if ids:
+                run.queued.append(key)
+                run.messages += len(ids)
+    # A published report stays on the website after the case closes, so every case is asked.
+    for case in get_store().find(CASES, order_by="opened_at"):
+        takedown = may_come_down(case, today)
+        if takedown is not None:
+            key, text = takedown
+            ids = notify_case("report_may_come_down", key, case, business_unit, deadline=text)
             if ids:
                 run.queued.append(key)
                 run.messages += len(ids)

@@ -109,3 +109,23 @@ def test_a_run_that_stopped_part_way_is_finished_not_repeated(app: Flask, people
     with app.app_context():
         assert get_store().count(outbox.OUTBOX, {"kind": kind}) == 2
     assert _run(app, today) == 0
+
+
+def test_a_published_report_may_come_down_after_a_year_told_once(
+    app: Flask, smtp: SmtpServer, people: dict
+) -> None:
+    case = _open_case(app, people, {})
+    with app.app_context():
+        # A closed case: its report stays on the website after the case work ends.
+        get_store().update("cases", case["id"], {"stage": "closed",
+                                                 "facts": {"dates.published": "2025-03-03"}})
+    assert _run(app, date(2026, 3, 2)) == 0  # a day short of the year
+    assert _run(app, date(2026, 3, 3)) == 2  # each business unit user, once
+    assert _run(app, date(2026, 3, 4)) == 0
+    with app.app_context():
+        sender.deliver_due()
+    (first, _) = [m for m in smtp.messages if m.subject.startswith("Report may now come off")]
+    assert first.subject == f"Report may now come off the website: case {case['reference']}"
+    assert ("Published on Monday 3 March 2025; it may come off the website from Tuesday 3 March "
+            "2026") in first.body
+    assert_no_personal_data(smtp.messages)
