@@ -111,7 +111,15 @@ def add_working_days(
     # 0 days is always the start date itself, whatever the counting rule.
     if days == 0:
         return start
-    closed = _as_set(closures)
+    return _add_working_days(start, days, _as_set(closures), start_is_day_zero)
+
+
+# Home pages and lists work out the same few dates for every case on each request; bank
+# holidays are England and Wales's (not a setting) and closures are part of the key.
+@lru_cache(maxsize=65_536)
+def _add_working_days(start: date, days: int, closed: frozenset[date],
+                      start_is_day_zero: bool) -> date:  # fmt: skip
+    """Walk working days from start (cached: the answer never changes for the same question)."""
     step = 1 if days > 0 else -1
     remaining = abs(days)
     day = start
@@ -151,6 +159,7 @@ def working_days_between(
     return sign * _count_working_days(first, last, _as_set(closures))
 
 
+@lru_cache(maxsize=65_536)  # as _add_working_days: the same question always has this answer
 def _count_working_days(first: date, last: date, closures: frozenset[date]) -> int:
     """Count working days from first to last inclusive without walking every day."""
     if last < first:
