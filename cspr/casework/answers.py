@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
+
+from flask import abort
 
 from cspr.casework.calendar_settings import read_date
-from cspr.exceptions import Refused
+from cspr.exceptions import Forbidden, Refused
+from cspr.storage import NotFound
 
 DATE_PARTS = ("day", "month", "year")
 DATE_INPUTS = frozenset({"start", "end", "date"})
@@ -80,3 +84,18 @@ def date_values(prefix: str, value: date | str | None) -> dict[str, str]:
         return {}
     return {f"{prefix}-day": str(value.day), f"{prefix}-month": str(value.month),
             f"{prefix}-year": str(value.year)}  # fmt: skip
+
+
+def attempt(answers: Answers, change: Callable[[], Any], default_field: str) -> bool:
+    """Run a page's change: 404 or 403 where the user may not; a refusal's message kept
+    against its field; say whether it worked."""
+    try:
+        change()
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    except Refused as refused:
+        answers.errors[refused.field or default_field] = refused.message
+        return False
+    return True

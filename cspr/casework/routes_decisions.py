@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from cspr.auth.roles import BUSINESS_UNIT, PARTNER, PARTNERS, roles_required
 from cspr.casework import casefacts, catalog, decisions, signoff, stages
 from cspr.casework import operations as verbs
-from cspr.casework.answers import Answers, read_answers
+from cspr.casework.answers import attempt, read_answers
 from cspr.casework.routes import bp, load, user
-from cspr.exceptions import Forbidden, Refused
-from cspr.storage import NotFound
 
 
 def _done(case_id: str, message: str) -> ResponseReturnValue:
     flash(message, "success")
     return redirect(url_for("cases.case_page", case_id=case_id))
-
-
-def _attempt(answers: Answers, change: Any, default_field: str) -> bool:
-    """Run a change; on refusal keep its message against the field; say if it worked."""
-    try:
-        change()
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    except Refused as refused:
-        answers.errors[refused.field or default_field] = refused.message
-        return False
-    return True
 
 
 @bp.route("/cases/<case_id>/view", methods=["GET", "POST"])
@@ -43,7 +25,7 @@ def view(case_id: str) -> ResponseReturnValue:
     case = load(case_id, action="")
     answers = read_answers(request.form, ["view", "rationale", "partner"], [])
     own = me["role"] == PARTNER
-    if request.method == "POST" and _attempt(answers, lambda: verbs.give_view(
+    if request.method == "POST" and attempt(answers, lambda: verbs.give_view(
             me, case_id, answers.text("view"), answers.text("rationale"),
             None if own else answers.text("partner")), "view"):  # fmt: skip
         return _done(case_id, "The view has been recorded.")
@@ -68,7 +50,7 @@ def notification(case_id: str) -> ResponseReturnValue:
     answers = read_answers(request.form, ["reference", "reason"], ["notified_on"])
     if request.method == "POST":
         when = answers.when("notified_on", "date the notification was made")
-        if when is not None and _attempt(answers, lambda: verbs.record_notification(
+        if when is not None and attempt(answers, lambda: verbs.record_notification(
                 me, case_id, when, answers.text("reference"), answers.text("reason")),
                 "reference"):  # fmt: skip
             return _done(case_id, "The notification has been recorded.")
@@ -84,7 +66,7 @@ def sign_off_page(case_id: str) -> ResponseReturnValue:
     case = load(case_id, action="")
     review = signoff.current_review(case_id)
     answers = read_answers(request.form, ["comment", "submission_id"], [])
-    if request.method == "POST" and _attempt(answers, lambda: signoff.sign_off(
+    if request.method == "POST" and attempt(answers, lambda: signoff.sign_off(
             me, case_id, answers.text("submission_id"), answers.text("comment")),
             "comment"):  # fmt: skip
         return _done(case_id, f"You have signed off rapid review {review['reference']} for "
@@ -104,7 +86,7 @@ def reconvene_page(case_id: str) -> ResponseReturnValue:
     answers = read_answers(request.form, ["outcome", "revised", "justification"], ["met_on"])
     if request.method == "POST":
         met = answers.when("met_on", "date the partners met")
-        if met is not None and _attempt(answers, lambda: verbs.record_reconvene(
+        if met is not None and attempt(answers, lambda: verbs.record_reconvene(
                 user(), case_id, answers.text("outcome"), answers.text("revised"),
                 answers.text("justification"), met), "outcome"):  # fmt: skip
             return _done(case_id, "The outcome of the reconvened meeting has been recorded.")
@@ -125,7 +107,7 @@ def delay(case_id: str) -> ResponseReturnValue:
         new = answers.when("new_date", "new completion date")
         panel = answers.when("panel_told", "date the Panel was told")
         sos = answers.when("sos_told", "date the Secretary of State was told")
-        if None not in (new, panel, sos) and _attempt(answers, lambda: verbs.record_delay(
+        if None not in (new, panel, sos) and attempt(answers, lambda: verbs.record_delay(
                 user(), case_id, answers.text("reason"), answers.text("approved_by"),
                 new, panel, sos), "reason"):  # type: ignore[arg-type]  # fmt: skip
             return _done(case_id, "The delay has been recorded.")
@@ -140,7 +122,7 @@ def hold(case_id: str) -> ResponseReturnValue:
     case = load(case_id, action="")
     held = casefacts.get(case, "family.contact_hold") == "yes"
     answers = read_answers(request.form, ["reason"], [])
-    if request.method == "POST" and _attempt(
+    if request.method == "POST" and attempt(
             answers, lambda: verbs.set_family_hold(user(), case_id, not held,
                                                    answers.text("reason")), "reason"):
         return _done(case_id, "The hold on contacting the family has been lifted." if held

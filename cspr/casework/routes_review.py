@@ -10,10 +10,9 @@ from flask.typing import ResponseReturnValue
 
 from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER, roles_required
 from cspr.casework import casefacts, clock, localreview, publication
-from cspr.casework.answers import Answers, read_answers
+from cspr.casework.answers import Answers, attempt, read_answers
 from cspr.casework.catalog import PUBLICATION_PLANS
 from cspr.casework.routes import bp, load, user
-from cspr.casework.routes_decisions import _attempt
 from cspr.timeutil import uk_today
 
 REVIEW_FORMS: dict[str, tuple[list[str], list[str]]] = {
@@ -43,7 +42,7 @@ def _run(answers: Answers, which: str, change: Callable[[], Any], default: str) 
     """Run a change for the posted form; errors are kept against that form's fields."""
     if answers.errors:
         return False
-    return _attempt(answers, change, default)
+    return attempt(answers, change, default)
 
 
 @bp.route("/cases/<case_id>/local-review", methods=["GET", "POST"])

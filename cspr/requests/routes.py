@@ -23,8 +23,9 @@ from cspr.auth.operations import get_user
 from cspr.auth.roles import BUSINESS_UNIT, CHAIR, PARTNER, current_user, roles_required
 from cspr.casework import casefacts, cases, clock
 from cspr.casework.answers import Answers, date_values, read_answers
+from cspr.casework.answers import attempt as run_change
 from cspr.casework.calendar_settings import closures, start_is_day_zero
-from cspr.exceptions import Forbidden, Refused
+from cspr.exceptions import Refused
 from cspr.mail import sender
 from cspr.requests import invitations, milestones, operations, plan, records
 from cspr.requests.operations import Choice, LateDue
@@ -59,19 +60,17 @@ def load_request(request_id: str, action: str = "view") -> dict[str, Any]:
 
 
 def attempt(answers: Answers, change: Callable[[], Any], default_field: str) -> bool:
-    """Run a change; keep a refusal's message against its field; say whether it worked."""
-    try:
-        change()
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    except Refused as refused:
-        answers.errors[refused.field or default_field] = refused.message
-        if isinstance(refused, LateDue):
+    """Run a change as casework's pages do; a due date refused as late also ticks the box
+    that confirms it, so sending again goes ahead."""
+
+    def flagged() -> None:
+        try:
+            change()
+        except LateDue:
             answers.values["late"] = "yes"
-        return False
-    return True
+            raise
+
+    return run_change(answers, flagged, default_field)
 
 
 def send_held_links(message_ids: list[str | None]) -> None:
