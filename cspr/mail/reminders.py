@@ -58,6 +58,12 @@ class ReminderRun:
     queued: list[str] = field(default_factory=list)  # keys newly queued this run
     messages: int = 0
 
+    def count(self, key: str, ids: list[str]) -> None:
+        """Note what one key queued now (nothing when it was queued before)."""
+        if ids:
+            self.queued.append(key)
+            self.messages += len(ids)
+
 
 def reminder_days() -> int:
     """Return how many working days before a deadline the reminder goes out."""
@@ -126,36 +132,25 @@ def run_reminders(today: date | None = None) -> ReminderRun:
     run = ReminderRun(today, reminder_days())
     closed = closures()
     business_unit = recipients(BUSINESS_UNIT)
-    open_cases = get_store().find(
-        CASES, predicate=lambda c: c.get("stage") not in stages.ENDED, order_by="opened_at"
-    )
-    for case in open_cases:
-        run.checked += 1
-        for kind, key, text in due_reminders(case, today, run.days_before, closed):
-            ids = notify_case(kind, key, case, business_unit, deadline=text)
-            if ids:
-                run.queued.append(key)
-                run.messages += len(ids)
-    # A published report stays on the website after the case closes, so every case is asked.
+    # One pass over every case: deadlines for open ones, and the year on the website for any
+    # published report (it stays up after the case closes).
     for case in get_store().find(CASES, order_by="opened_at"):
+        wanted = []
+        if case.get("stage") not in stages.ENDED:
+            run.checked += 1
+            wanted = due_reminders(case, today, run.days_before, closed)
         takedown = may_come_down(case, today)
         if takedown is not None:
-            key, text = takedown
-            ids = notify_case("report_may_come_down", key, case, business_unit, deadline=text)
-            if ids:
-                run.queued.append(key)
-                run.messages += len(ids)
+            wanted.append(("report_may_come_down", *takedown))
+        for kind, key, text in wanted:
+            run.count(key, notify_case(kind, key, case, business_unit, deadline=text))
     # Other capabilities' reminders (information requests to agencies), keyed the same way.
     for _, found in reminders_due.send(today, days_before=run.days_before, closed=closed):
         for key, ids in found or []:
-            run.queued.append(key)
-            run.messages += len(ids)
+            run.count(key, ids)
     # Reminders other capabilities want queued for them (learning's overdue actions).
     for _, asked in reminders_wanted.send(today):
-        for wanted in asked or []:
+        for wanted_elsewhere in asked or []:
             run.checked += 1
-            ids = notify_other(wanted)
-            if ids:
-                run.queued.append(wanted.key)
-                run.messages += len(ids)
+            run.count(wanted_elsewhere.key, notify_other(wanted_elsewhere))
     return run
