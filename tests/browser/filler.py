@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -104,3 +105,19 @@ def fill_form(page: Page, form_id: str, answers: dict[str, Any], declare: bool =
         page.locator('input[name="declaration"]').check()
     page.get_by_role("button", name="Send form").click()
     expect(page.locator(".govuk-panel")).to_contain_text("Form sent")
+
+
+def send_rapid_review(page: Page) -> None:
+    """From a case page at rapid review, send the shipped rapid review (a local review), with
+    one row for each agency the referral names (the form arrives with them listed)."""
+    from tests.test_shipped_forms import COMPLETE
+
+    page.get_by_role("button", name="Rapid review", exact=True).click()
+    answers = copy.deepcopy(COMPLETE["rapid_review"])
+    answers.update(recommendation="local_cspr")
+    answers.pop("other_learning_route", None)
+    answers["agency_involvement"] = [
+        {**answers["agency_involvement"][0], "agency_name": item["agency_name"]}
+        for item in COMPLETE["referral"]["agencies_involved"]
+    ]
+    fill_form(page, "rapid_review", answers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -13,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from cspr.casework import clock
 from tests.browser.conftest import AGENCY_EMAIL
-from tests.browser.filler import fill_form
+from tests.browser.filler import fill_form, send_rapid_review
 from tests.browser.harness import LiveServer, check_page, sign_in
 from tests.conftest import PASSWORD
 from tests.test_shipped_forms import COMPLETE
@@ -169,16 +168,7 @@ def test_case_through_consideration_notification_and_sign_off(
     expect(_task(page, "sent")).to_contain_text("Statutory")
     check_page(page, "case at rapid review")
 
-    page.get_by_role("button", name="Rapid review", exact=True).click()
-    answers = copy.deepcopy(COMPLETE["rapid_review"])
-    answers.update(recommendation="local_cspr")
-    answers.pop("other_learning_route", None)
-    # One row for each agency the case already names (the form arrives with them listed).
-    answers["agency_involvement"] = [
-        {**answers["agency_involvement"][0], "agency_name": item["agency_name"]}
-        for item in COMPLETE["referral"]["agencies_involved"]
-    ]
-    fill_form(page, "rapid_review", answers)
+    send_rapid_review(page)
     _open_case(page, server)
     expect(_task(page, "rapid_review_form")).to_contain_text("Completed")
     expect(_task(page, "signoff")).to_contain_text("0 of 3 partners have signed off")

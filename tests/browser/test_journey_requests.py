@@ -7,7 +7,6 @@ server on loopback; the invitation's link is read from the email that arrived.
 
 from __future__ import annotations
 
-import copy
 import re
 import time
 from collections.abc import Iterator
@@ -24,13 +23,12 @@ from cspr import create_app
 from cspr.casework import clock
 from cspr.storage import close_store, get_store
 from cspr.timeutil import uk_today
-from tests.browser.filler import fill_form
+from tests.browser.filler import fill_form, send_rapid_review
 from tests.browser.harness import check_page, sign_in
 from tests.browser.test_mail_pages import MailLiveServer
 from tests.conftest import make_user
 from tests.mail.conftest import SmtpServer, assert_no_personal_data
 from tests.requests.conftest import HEALTH, SCHOOL, SUMMARY, case_under_review
-from tests.test_shipped_forms import COMPLETE
 
 pytestmark = pytest.mark.browser
 YOUTH = "Testshire Youth Service"
@@ -247,16 +245,7 @@ def test_requests_from_invitation_to_the_rapid_review_report(
 
     # The rapid review itself is sent (a report is made only from a sent rapid review) ...
     page.goto(case_url)
-    page.get_by_role("button", name="Rapid review", exact=True).click()
-    answers = copy.deepcopy(COMPLETE["rapid_review"])
-    answers.update(recommendation="local_cspr")
-    answers.pop("other_learning_route", None)
-    # One row for each agency the case already names (the form arrives with them listed).
-    answers["agency_involvement"] = [
-        {**answers["agency_involvement"][0], "agency_name": item["agency_name"]}
-        for item in COMPLETE["referral"]["agencies_involved"]
-    ]
-    fill_form(page, "rapid_review", answers)
+    send_rapid_review(page)
 
     # ... and its report holds both agencies' summaries.
     page.goto(case_url)
